@@ -1,0 +1,8 @@
+/**
+ * quiverdb: the embedded engine. `import { Quiver } from 'quiverdb'`.
+ */
+export { QuiverError, isQuiverError } from './errors.js';
+export type { ErrorCode, ErrorKind, QuiverErrorOptions } from './errors.js';
+export type { PointId } from './segment/point-id.js';
+export type { Payload } from './payload/payload.js';
+export type { Schemas } from './api/wire.js';
