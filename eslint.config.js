@@ -11,7 +11,7 @@ const ENGINE = [
   'src/collection/**',
   'src/db/**',
   'src/api/**',
-  'src/storage/core/**',
+  'src/storage/**',
   'src/errors.ts',
   'src/index.ts',
 ];
