@@ -39,6 +39,9 @@ export type ErrorCode =
   | 'POINT_NOT_FOUND'
   | 'CLOSED'
   | 'TIMEOUT'
+  | 'IO_ERROR'
+  | 'CORRUPT_DATA'
+  | 'LOCKED'
   | 'INTERNAL';
 
 /** Options for {@link QuiverError}. */
@@ -66,6 +69,10 @@ const KIND_BY_CODE: Record<ErrorCode, ErrorKind> = {
   POINT_NOT_FOUND: 'not_found',
   CLOSED: 'unavailable',
   TIMEOUT: 'timeout',
+  IO_ERROR: 'internal',
+  CORRUPT_DATA: 'internal',
+  // Another process holds the data directory: retrying after it stops can succeed (HTTP 503).
+  LOCKED: 'unavailable',
   INTERNAL: 'internal',
 };
 
