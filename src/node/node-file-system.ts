@@ -288,7 +288,8 @@ class NodeFileHandle implements FileHandle {
 
   async sync(): Promise<void> {
     // fdatasync: flushes the data and the metadata needed to read it back (the size), skipping
-    // timestamps; Linux, the BSDs and macOS all guarantee that.
+    // timestamps (POSIX). On macOS it does not flush the drive's cache (that needs F_FULLFSYNC,
+    // which Node does not expose): durability there is only as good as the OS's fsync.
     await io('fsync', this.path, () => this.handle.datasync());
   }
 
