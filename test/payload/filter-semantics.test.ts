@@ -174,6 +174,11 @@ test('geo bounding box (open, may cross the antimeridian), radius and polygon', 
   // Berlin to Moscow is about 1,608 km.
   assert.deepEqual(radius(1_600_000), [0, 2]);
   assert.deepEqual(radius(1_620_000), [0, 1, 2]);
+  // The distance must be strictly less than the radius: radius 0 matches not even the centre.
+  const centre = {
+    must: { key: 'loc', geo_radius: { center: { lat: 52.52, lon: 13.4 }, radius: 0 } },
+  };
+  assert.deepEqual(selects(centre, ps), []);
   const square = (lo: number, hi: number) => ({
     points: [
       { lat: lo, lon: lo },
