@@ -6,3 +6,5 @@ export type { ErrorCode, ErrorKind, QuiverErrorOptions } from './errors.js';
 export type { PointId } from './segment/point-id.js';
 export type { Payload } from './payload/payload.js';
 export type { Schemas } from './api/wire.js';
+export { Quiver } from './db/quiver.js';
+export type { QuiverOptions, WriteParams } from './db/quiver.js';

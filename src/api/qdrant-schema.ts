@@ -1201,7 +1201,7 @@ export interface components {
             optimizer_config: components["schemas"]["OptimizersConfig"];
             wal_config?: components["schemas"]["WalConfig"] | unknown;
             /** @default null */
-            quantization_config: components["schemas"]["QuantizationConfig"] | unknown;
+            quantization_config?: components["schemas"]["QuantizationConfig"] | unknown;
             strict_mode_config?: components["schemas"]["StrictModeConfigOutput"] | unknown;
             /** @description Arbitrary JSON metadata for the collection This can be used to store application-specific information such as creation time, migration data, inference model info, etc. */
             metadata?: components["schemas"]["Payload"] | unknown;
@@ -1213,7 +1213,7 @@ export interface components {
              * @description Number of shards the collection has
              * @default 1
              */
-            shard_number: number;
+            shard_number?: number;
             /** @description Sharding method Default is Auto - points are distributed across all available shards Custom - points are distributed across shards according to shard key */
             sharding_method?: components["schemas"]["ShardingMethod"] | unknown;
             /**
@@ -1221,13 +1221,13 @@ export interface components {
              * @description Number of replicas for each shard
              * @default 1
              */
-            replication_factor: number;
+            replication_factor?: number;
             /**
              * Format: uint32
              * @description Defines how many replicas should apply the operation for us to consider it successful. Increasing this number will make the collection more resilient to inconsistencies, but will also make it fail if not enough replicas are available. Does not have any performance impact.
              * @default 1
              */
-            write_consistency_factor: number;
+            write_consistency_factor?: number;
             /**
              * Format: uint32
              * @description Defines how many additional replicas should be processing read request at the same time. Default value is Auto, which means that fan-out will be determined automatically based on the busyness of the local replica. Having more than 0 might be useful to smooth latency spikes of individual nodes.
@@ -1245,7 +1245,7 @@ export interface components {
              *     Default: true
              * @default true
              */
-            on_disk_payload: boolean | null;
+            on_disk_payload?: boolean | null;
             /** @description Configuration of the payload storage */
             payload?: components["schemas"]["PayloadStorageParams"] | unknown;
             /** @description Configuration of the sparse vector storage */
@@ -1489,7 +1489,7 @@ export interface components {
              * @description Number of parallel threads used for background index building. If 0 - automatically select from 8 to 16. Best to keep between 8 and 16 to prevent likelihood of slow building or broken/inefficient HNSW graphs. On small CPUs, less threads are used.
              * @default 0
              */
-            max_indexing_threads: number;
+            max_indexing_threads?: number;
             /**
              * @deprecated
              * @description Deprecated: use `memory` instead. Store HNSW index on disk. If set to false, index will be stored in RAM. Default: false
@@ -1511,13 +1511,13 @@ export interface components {
              * @description The minimal fraction of deleted vectors in a segment, required to perform segment optimization
              * @default 0.2
              */
-            deleted_threshold: number;
+            deleted_threshold?: number;
             /**
              * Format: uint
              * @description The minimal number of vectors in a segment, required to perform segment optimization
              * @default 1000
              */
-            vacuum_min_vector_number: number;
+            vacuum_min_vector_number?: number;
             /**
              * Format: uint
              * @description Target amount of segments optimizer will try to keep. Real amount of segments may vary depending on multiple parameters: - Amount of stored points - Current write RPS
@@ -1532,7 +1532,7 @@ export interface components {
              *     If indexing speed is more important - make this parameter lower. If search speed is more important - make this parameter higher. Note: 1Kb = 1 vector of size 256 If not set, will be automatically selected considering the number of available CPUs.
              * @default null
              */
-            max_segment_size: number | null;
+            max_segment_size?: number | null;
             /**
              * Format: uint
              * @deprecated
@@ -1545,7 +1545,7 @@ export interface components {
              *     Note: 1Kb = 1 vector of size 256
              * @default null
              */
-            memmap_threshold: number | null;
+            memmap_threshold?: number | null;
             /**
              * Format: uint
              * @description Maximum size (in kilobytes) of vectors allowed for plain index, exceeding this threshold will enable vector indexing
@@ -1557,7 +1557,7 @@ export interface components {
              *     Note: 1kB = 1 vector of size 256.
              * @default null
              */
-            indexing_threshold: number | null;
+            indexing_threshold?: number | null;
             /**
              * Format: uint64
              * @description Minimum interval between forced flushes.
@@ -1568,12 +1568,12 @@ export interface components {
              * @description Max number of threads (jobs) for running optimizations per shard. Note: each optimization job will also use `max_indexing_threads` threads by itself for index building. If null - have no limit and choose dynamically to saturate CPU. If 0 - no optimization threads, optimizations will be disabled.
              * @default null
              */
-            max_optimization_threads: number | null;
+            max_optimization_threads?: number | null;
             /**
              * @description If enabled, the service will try to prevent the creation of large unoptimized segments. When enabled, new points written to segments larger than the indexing threshold are stored as "deferred points": they are persisted in the WAL and segments, but excluded from read/search results until the corresponding segments are optimized (e.g. indexed, quantized, or moved to mmap storage). Update requests with `wait=true` will only return after the deferred points become visible, which may significantly increase the perceived latency between submitting an update and its completion. Update requests with `wait=false` are not affected. Default is disabled.
              * @default null
              */
-            prevent_unoptimized: boolean | null;
+            prevent_unoptimized?: boolean | null;
         };
         WalConfig: {
             /**
@@ -1591,7 +1591,7 @@ export interface components {
              * @description Number of closed WAL segments to keep
              * @default 1
              */
-            wal_retain_closed: number;
+            wal_retain_closed?: number;
         };
         StrictModeConfigOutput: {
             /** @description Whether strict mode is enabled for a collection or not. */
@@ -2331,24 +2331,24 @@ export interface components {
              *     For custom sharding: Number of shards in collection per shard group. - Default is 1, meaning that each shard key will be mapped to a single shard - Minimum is 1
              * @default null
              */
-            shard_number: number | null;
+            shard_number?: number | null;
             /**
              * @description Sharding method Default is Auto - points are distributed across all available shards Custom - points are distributed across shards according to shard key
              * @default null
              */
-            sharding_method: components["schemas"]["ShardingMethod"] | unknown;
+            sharding_method?: components["schemas"]["ShardingMethod"] | unknown;
             /**
              * Format: uint32
              * @description Number of shards replicas. Default is 1 Minimum is 1
              * @default null
              */
-            replication_factor: number | null;
+            replication_factor?: number | null;
             /**
              * Format: uint32
              * @description Defines how many replicas should apply the operation for us to consider it successful. Increasing this number will make the collection more resilient to inconsistencies, but will also make it fail if not enough replicas are available. Does not have any performance impact.
              * @default null
              */
-            write_consistency_factor: number | null;
+            write_consistency_factor?: number | null;
             /**
              * @deprecated
              * @description Deprecated: use `payload.memory` instead. If true - point's payload will not be stored in memory. It will be read from the disk every time it is requested. This setting saves RAM by (slightly) increasing the response time. Note: those payload values that are involved in filtering and are indexed - remain in RAM.
@@ -2356,12 +2356,12 @@ export interface components {
              *     Default: true
              * @default null
              */
-            on_disk_payload: boolean | null;
+            on_disk_payload?: boolean | null;
             /**
              * @description Configuration of the payload storage
              * @default null
              */
-            payload: components["schemas"]["PayloadStorageParams"] | unknown;
+            payload?: components["schemas"]["PayloadStorageParams"] | unknown;
             /** @description Custom params for HNSW index. If none - values from service configuration file are used. */
             hnsw_config?: components["schemas"]["HnswConfigDiff"] | unknown;
             /** @description Custom params for WAL. If none - values from service configuration file are used. */
@@ -2372,7 +2372,7 @@ export interface components {
              * @description Quantization parameters. If none - quantization is disabled.
              * @default null
              */
-            quantization_config: components["schemas"]["QuantizationConfig"] | unknown;
+            quantization_config?: components["schemas"]["QuantizationConfig"] | unknown;
             /** @description Sparse vector data config. */
             sparse_vectors?: {
                 [key: string]: components["schemas"]["SparseVectorParams"];
@@ -2460,7 +2460,7 @@ export interface components {
              * @description If enabled, the service will try to prevent the creation of large unoptimized segments. When enabled, new points written to segments larger than the indexing threshold are stored as "deferred points": they are persisted in the WAL and segments, but excluded from read/search results until the corresponding segments are optimized (e.g. indexed, quantized, or moved to mmap storage). Update requests with `wait=true` will only return after the deferred points become visible, which may significantly increase the perceived latency between submitting an update and its completion. Update requests with `wait=false` are not affected. Default is disabled.
              * @default null
              */
-            prevent_unoptimized: boolean | null;
+            prevent_unoptimized?: boolean | null;
         };
         MaxOptimizationThreads: components["schemas"]["MaxOptimizationThreadsSetting"] | number;
         /** @enum {string} */
@@ -2591,7 +2591,7 @@ export interface components {
              * @description Quantization parameters to update. If none - it is left unchanged.
              * @default null
              */
-            quantization_config: components["schemas"]["QuantizationConfigDiff"] | unknown;
+            quantization_config?: components["schemas"]["QuantizationConfigDiff"] | unknown;
             /** @description Map of sparse vector data parameters to update for each sparse vector. */
             sparse_vectors?: components["schemas"]["SparseVectorsConfig"] | unknown;
             strict_mode_config?: components["schemas"]["StrictModeConfig"] | unknown;
@@ -2648,7 +2648,7 @@ export interface components {
              * @description Deprecated: use `payload.memory` instead. If true - point's payload will not be stored in memory. It will be read from the disk every time it is requested. This setting saves RAM by (slightly) increasing the response time. Note: those payload values that are involved in filtering and are indexed - remain in RAM.
              * @default null
              */
-            on_disk_payload: boolean | null;
+            on_disk_payload?: boolean | null;
             /** @description Update params of the payload storage. If none - it is left unchanged. */
             payload?: components["schemas"]["PayloadStorageParams"] | unknown;
         };
@@ -2749,19 +2749,19 @@ export interface components {
              * @description Controls term frequency saturation. Higher values mean term frequency has more impact. Default is 1.2
              * @default 1.2
              */
-            k: number;
+            k?: number;
             /**
              * Format: double
              * @description Controls document length normalization. Ranges from 0 (no normalization) to 1 (full normalization). Higher values mean longer documents have less impact. Default is 0.75.
              * @default 0.75
              */
-            b: number;
+            b?: number;
             /**
              * Format: double
              * @description Expected average document length in the collection. Default is 256.
              * @default 256
              */
-            avg_len: number;
+            avg_len?: number;
             tokenizer?: components["schemas"]["TokenizerType"];
             /** @description Defines which language to use for text preprocessing. This parameter is used to construct default stopwords filter and stemmer. To disable language-specific processing, set `stemmer` to `{"type": "none"}` and configure an empty stopword set. The legacy `"language": "none"` hack is deprecated and may be rejected in a future release. If not specified, English is assumed. */
             language?: string | null;
@@ -2979,7 +2979,7 @@ export interface components {
              * @description If true, count exact number of points. If false, count approximate number of points faster. Approximate count might be unreliable during the indexing process. Default: true
              * @default true
              */
-            exact: boolean;
+            exact?: boolean;
         };
         CountResult: {
             /**
@@ -3141,55 +3141,55 @@ export interface components {
              *     Note that this will only be applied to all flags when passed into [`init_feature_flags`].
              * @default false
              */
-            all: boolean;
+            all?: boolean;
             /**
              * @description Use incremental HNSW building.
              *
              *     Enabled by default in Qdrant 1.14.1.
              * @default true
              */
-            incremental_hnsw_building: boolean;
+            incremental_hnsw_building?: boolean;
             /**
              * @description Use appendable quantization in appendable plain segments.
              *
              *     Enabled by default in Qdrant 1.16.0.
              * @default true
              */
-            appendable_quantization: boolean;
+            appendable_quantization?: boolean;
             /**
              * @description Use single-file mmap in-ram vector storage (InRamMmap)
              *
              *     Enabled by default in Qdrant 1.18.3+
              * @default true
              */
-            single_file_mmap_vector_storage: boolean;
+            single_file_mmap_vector_storage?: boolean;
             /**
              * @description Allow the io_uring-based payload storage implementation. When disabled, io_uring payload storage is *never* used. When enabled, payload storage backend is decided based on `storage.performance.io_uring` option and payload storage type.
              * @default true
              */
-            async_payload_storage: boolean;
+            async_payload_storage?: boolean;
             /**
              * @description Write a segment manifest (`segments_manifest.json`, next to the `segments/` directory) listing the shard's segments and their state, so out-of-process readers can discover segments without scanning the filesystem.
              * @default false
              */
-            write_segment_manifest: boolean;
+            write_segment_manifest?: boolean;
             /**
              * @description Build new segments in append-only mode: in-place point mutations become clone-and-tombstone appends instead. Intended for testing the append-only storage path.
              * @default false
              */
-            append_only_mutations: boolean;
+            append_only_mutations?: boolean;
             /**
              * @description Persist write-once bitmasks in the compact `StoredBitmask` format instead of raw dense bitslices. Only gates writing: both formats are always readable.
              * @default false
              */
-            compact_bitmask: boolean;
+            compact_bitmask?: boolean;
             /**
              * @description Serverless-compatible deployment mode. Automatically enables [`Self::write_segment_manifest`], [`Self::append_only_mutations`] and [`Self::compact_bitmask`].
              *
              *     Note that this will only be applied when passed into [`init_feature_flags`].
              * @default false
              */
-            serverless_compatible: boolean;
+            serverless_compatible?: boolean;
         };
         /**
          * @description Controls how segments are loaded on startup to reduce memory pressure.
@@ -3205,7 +3205,7 @@ export interface components {
              * @description Enable HNSW healing if the ratio of missing points is no more than this value. To disable healing completely, set this value to `0.0`.
              * @default 0.3
              */
-            healing_threshold: number;
+            healing_threshold?: number;
         };
         RunningEnvironmentTelemetry: {
             distribution?: string | null;
@@ -3274,13 +3274,13 @@ export interface components {
             optimizer_config: components["schemas"]["OptimizersConfig"];
             wal_config: components["schemas"]["WalConfig"];
             /** @default null */
-            quantization_config: components["schemas"]["QuantizationConfig"] | unknown;
+            quantization_config?: components["schemas"]["QuantizationConfig"] | unknown;
             strict_mode_config?: components["schemas"]["StrictModeConfigOutput"] | unknown;
             /**
              * Format: uuid
              * @default null
              */
-            uuid: string | null;
+            uuid?: string | null;
             /** @description Arbitrary JSON metadata for the collection */
             metadata?: components["schemas"]["Payload"] | unknown;
         };
@@ -3425,7 +3425,7 @@ export interface components {
         IoBackend: "mmap" | "io_uring";
         SegmentConfig: {
             /** @default {} */
-            vector_data: {
+            vector_data?: {
                 [key: string]: components["schemas"]["VectorDataConfig"];
             };
             sparse_vector_data?: {
@@ -3827,7 +3827,7 @@ export interface components {
              * @description Whether the limits below are enforced.
              * @default false
              */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * Format: uint8
              * @description Reject memory-consuming updates once process resident memory reaches this percentage of total system memory (or of the cgroup limit, if one applies).
@@ -3981,17 +3981,17 @@ export interface components {
              * @description Defines which data should be used as a source of truth if there are other replicas in the cluster. If set to `Snapshot`, the snapshot will be used as a source of truth, and the current state will be overwritten. If set to `Replica`, the current state will be used as a source of truth, and after recovery if will be synchronized with the snapshot.
              * @default null
              */
-            priority: components["schemas"]["SnapshotPriority"] | unknown;
+            priority?: components["schemas"]["SnapshotPriority"] | unknown;
             /**
              * @description Optional SHA256 checksum to verify snapshot integrity before recovery.
              * @default null
              */
-            checksum: string | null;
+            checksum?: string | null;
             /**
              * @description Optional API key used when fetching the snapshot from a remote URL.
              * @default null
              */
-            api_key: string | null;
+            api_key?: string | null;
         };
         /**
          * @description Defines source of truth for snapshot recovery:
@@ -4111,17 +4111,17 @@ export interface components {
         ShardSnapshotRecover: {
             location: components["schemas"]["ShardSnapshotLocation"];
             /** @default null */
-            priority: components["schemas"]["SnapshotPriority"] | unknown;
+            priority?: components["schemas"]["SnapshotPriority"] | unknown;
             /**
              * @description Optional SHA256 checksum to verify snapshot integrity before recovery.
              * @default null
              */
-            checksum: string | null;
+            checksum?: string | null;
             /**
              * @description Optional API key used when fetching the snapshot from a remote URL.
              * @default null
              */
-            api_key: string | null;
+            api_key?: string | null;
         };
         ShardSnapshotLocation: string;
         VersionInfo: {
@@ -4139,7 +4139,7 @@ export interface components {
              * @description Sub-requests to perform first. If present, the query will be performed on the results of the prefetch(es).
              * @default null
              */
-            prefetch: components["schemas"]["Prefetch"] | components["schemas"]["Prefetch"][] | unknown;
+            prefetch?: components["schemas"]["Prefetch"] | components["schemas"]["Prefetch"][] | unknown;
             /** @description Query to perform. If missing without prefetches, returns points ordered by their IDs. */
             query?: components["schemas"]["QueryInterface"] | unknown;
             /** @description Define which vector name to use for querying. If missing, the default vector is used. */
@@ -4171,14 +4171,14 @@ export interface components {
              * @description The location to use for IDs lookup, if not specified - use the current collection and the 'using' vector Note: the other collection vectors should have the same vector size as the 'using' vector in the current collection
              * @default null
              */
-            lookup_from: components["schemas"]["LookupLocation"] | unknown;
+            lookup_from?: components["schemas"]["LookupLocation"] | unknown;
         };
         Prefetch: {
             /**
              * @description Sub-requests to perform first. If present, the query will be performed on the results of the prefetches.
              * @default null
              */
-            prefetch: components["schemas"]["Prefetch"] | components["schemas"]["Prefetch"][] | unknown;
+            prefetch?: components["schemas"]["Prefetch"] | components["schemas"]["Prefetch"][] | unknown;
             /** @description Query to perform. If missing without prefetches, returns points ordered by their IDs. */
             query?: components["schemas"]["QueryInterface"] | unknown;
             /** @description Define which vector name to use for querying. If missing, the default vector is used. */
@@ -4201,7 +4201,7 @@ export interface components {
              * @description The location to use for IDs lookup, if not specified - use the current collection and the 'using' vector Note: the other collection vectors should have the same vector size as the 'using' vector in the current collection
              * @default null
              */
-            lookup_from: components["schemas"]["LookupLocation"] | unknown;
+            lookup_from?: components["schemas"]["LookupLocation"] | unknown;
         };
         QueryInterface: components["schemas"]["VectorInput"] | components["schemas"]["Query"];
         VectorInput: number[] | components["schemas"]["SparseVector"] | number[][] | components["schemas"]["ExtendedPointId"] | components["schemas"]["Document"] | components["schemas"]["Image"] | components["schemas"]["InferenceObject"];
@@ -4293,14 +4293,14 @@ export interface components {
              * @description K parameter for reciprocal rank fusion
              * @default null
              */
-            k: number | null;
+            k?: number | null;
             /** @description Weights for each prefetch source. Higher weight gives more influence on the final ranking. If not specified, all prefetches are weighted equally. The number of weights should match the number of prefetches. */
             weights?: number[] | null;
         };
         FormulaQuery: {
             formula: components["schemas"]["Expression"];
             /** @default {} */
-            defaults: {
+            defaults?: {
                 [key: string]: unknown;
             };
         };
@@ -4424,14 +4424,14 @@ export interface components {
              * @description Search without approximation. If set to true, search may run long but with exact results.
              * @default false
              */
-            exact: boolean;
+            exact?: boolean;
             /** @description Quantization params */
             quantization?: components["schemas"]["QuantizationSearchParams"] | unknown;
             /**
              * @description If enabled, the engine will only perform search among indexed or small segments. Using this option prevents slow searches in case of delayed index, but does not guarantee that all uploaded vectors will be included in search results
              * @default false
              */
-            indexed_only: boolean;
+            indexed_only?: boolean;
             /** @description ACORN search params */
             acorn?: components["schemas"]["AcornSearchParams"] | unknown;
             /** @description Which population sparse vector IDF statistics are computed over. By default (or with explicit `"global"`) statistics are collection-wide. Only applicable to sparse vectors with the IDF modifier enabled. */
@@ -4443,7 +4443,7 @@ export interface components {
              * @description If true, quantized vectors are ignored. Default is false.
              * @default false
              */
-            ignore: boolean;
+            ignore?: boolean;
             /** @description If true, use original vectors to re-score top-k results. Might require more time in case if original vectors are stored on disk. If not set, qdrant decides automatically apply rescoring or not. */
             rescore?: boolean | null;
             /**
@@ -4462,7 +4462,7 @@ export interface components {
              * @description If true, then ACORN may be used for the HNSW search based on filters selectivity. Improves search recall for searches with multiple low-selectivity payload filters, at cost of performance.
              * @default false
              */
-            enable: boolean;
+            enable?: boolean;
             /**
              * Format: double
              * @description Maximum selectivity of filters to enable ACORN.
@@ -4496,7 +4496,7 @@ export interface components {
              * @description Optional name of the vector field within the collection. If not provided, the default vector field will be used.
              * @default null
              */
-            vector: string | null;
+            vector?: string | null;
             /** @description Specify in which shards to look for the points, if not specified - look in all shards */
             shard_key?: components["schemas"]["ShardKeySelector"] | unknown;
         };
@@ -4512,7 +4512,7 @@ export interface components {
              * @description Sub-requests to perform first. If present, the query will be performed on the results of the prefetch(es).
              * @default null
              */
-            prefetch: components["schemas"]["Prefetch"] | components["schemas"]["Prefetch"][] | unknown;
+            prefetch?: components["schemas"]["Prefetch"] | components["schemas"]["Prefetch"][] | unknown;
             /** @description Query to perform. If missing without prefetches, returns points ordered by their IDs. */
             query?: components["schemas"]["QueryInterface"] | unknown;
             /** @description Define which vector name to use for querying. If missing, the default vector is used. */
@@ -4534,7 +4534,7 @@ export interface components {
              * @description The location to use for IDs lookup, if not specified - use the current collection and the 'using' vector Note: the other collection vectors should have the same vector size as the 'using' vector in the current collection
              * @default null
              */
-            lookup_from: components["schemas"]["LookupLocation"] | unknown;
+            lookup_from?: components["schemas"]["LookupLocation"] | unknown;
             /** @description Payload field to group by, must be a string or number field. If the field contains more than 1 value, all values will be used for grouping. One point can be in multiple groups. */
             group_by: string;
             /**
@@ -4558,12 +4558,12 @@ export interface components {
              * @description Options for specifying which payload to include (or not)
              * @default true
              */
-            with_payload: components["schemas"]["WithPayloadInterface"] | unknown;
+            with_payload?: components["schemas"]["WithPayloadInterface"] | unknown;
             /**
              * @description Options for specifying which vectors to include (or not)
              * @default null
              */
-            with_vectors: components["schemas"]["WithVector"] | unknown;
+            with_vectors?: components["schemas"]["WithVector"] | unknown;
         };
         SearchMatrixRequest: {
             /** @description Specify in which shards to look for the points, if not specified - look in all shards */
@@ -4984,7 +4984,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -5048,7 +5048,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -5112,7 +5112,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -5198,7 +5198,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -5399,7 +5399,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -5449,7 +5449,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -5504,7 +5504,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -5554,7 +5554,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -5615,7 +5615,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -5665,7 +5665,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -5726,7 +5726,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -5776,7 +5776,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -5829,7 +5829,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -5893,7 +5893,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -5952,7 +5952,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -6016,7 +6016,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -6077,7 +6077,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -6142,7 +6142,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -6195,7 +6195,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -6257,7 +6257,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -6324,7 +6324,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -6386,7 +6386,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -6439,7 +6439,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -6503,7 +6503,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -6567,7 +6567,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -6620,7 +6620,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -6670,7 +6670,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -6880,7 +6880,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -7115,7 +7115,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -7552,7 +7552,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -7801,7 +7801,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -7866,7 +7866,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -7929,7 +7929,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -7994,7 +7994,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -8059,7 +8059,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -8124,7 +8124,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -8189,7 +8189,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -8254,7 +8254,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -8319,7 +8319,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -8384,7 +8384,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -8449,7 +8449,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -8512,7 +8512,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -8575,7 +8575,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -8638,7 +8638,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -8701,7 +8701,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -8764,7 +8764,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -8827,7 +8827,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -8890,7 +8890,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request
@@ -8953,7 +8953,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @default null */
-                        usage: components["schemas"]["Usage"] | unknown;
+                        usage?: components["schemas"]["Usage"] | unknown;
                         /**
                          * Format: float
                          * @description Time spent to process this request

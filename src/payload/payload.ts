@@ -59,6 +59,14 @@ function copyJson(value: unknown, path: string, seen: Set<object>): unknown {
         const obj: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(value)) {
           if (v === undefined) continue;
+          if (k === '__proto__') {
+            // JS objects cannot hold this key safely (assignment changes the prototype).
+            throw new QuiverError(
+              'INVALID_PAYLOAD',
+              `Validation error in request: ${path}: the key "__proto__" is reserved; rename it`,
+              { path: `${path}.__proto__` },
+            );
+          }
           obj[k] = copyJson(v, `${path}.${k}`, seen);
         }
         out = obj;

@@ -1,0 +1,319 @@
+/**
+ * A collection: its config and its segments, and the one place where writes are applied.
+ *
+ * Writes are applied synchronously, in order, on the caller's thread (one writer, no locks).
+ * A call to {@link Collection.apply} is all or nothing: every point it touches is first saved in
+ * an undo journal, and if any operation fails (say, a payload update of a point that does not
+ * exist) the journal puts every touched point back as it was.
+ */
+import type { Schemas } from '../api/wire.js';
+import { QuiverError } from '../errors.js';
+import { type FilterPredicate, type FilterTarget, compileFilter } from '../payload/filter.js';
+import { deleteAtKey, setAtKey } from '../payload/payload-edit.js';
+import type { Payload } from '../payload/payload.js';
+import { PlainSegment, type StoredPoint } from '../segment/plain-segment.js';
+import { type PointKey, comparePointKeys, fromPointKey } from '../segment/point-id.js';
+import { type VectorSpec, vectorSpecs } from './config.js';
+import type { CollectionOp, PointSelector } from './operations.js';
+
+/** Where a live point is. */
+export interface Location {
+  segment: PlainSegment;
+  offset: number;
+}
+
+/** Default points per appendable segment before a new one is started. */
+const DEFAULT_SEGMENT_POINTS = 100_000;
+
+/** Options for {@link Collection}. */
+export interface CollectionOptions {
+  /** The collection's name. */
+  name: string;
+  /** Its validated configuration. */
+  config: Schemas['CollectionConfig'];
+}
+
+/** A collection (see the module comment). */
+export class Collection {
+  readonly name: string;
+  private configValue: Schemas['CollectionConfig'];
+  private specList: VectorSpec[];
+  private segmentList: PlainSegment[] = [];
+  private readonly locations = new Map<PointKey, Location>();
+  private nextSegmentId = 0;
+  private lastOpNumber = 0;
+  private sortedKeyCache: PointKey[] | undefined;
+  private readonly indexes = new Map<string, Schemas['PayloadFieldSchema']>();
+
+  constructor(options: CollectionOptions) {
+    this.name = options.name;
+    this.configValue = options.config;
+    this.specList = vectorSpecs(options.config.params.vectors ?? {});
+    this.segmentList.push(new PlainSegment(this.nextSegmentId++, this.specList));
+  }
+
+  /** The stored configuration (do not mutate; use {@link Collection.setConfig}). */
+  get config(): Schemas['CollectionConfig'] {
+    return this.configValue;
+  }
+
+  /** Replaces the configuration (vector definitions never change after creation). */
+  setConfig(config: Schemas['CollectionConfig']): void {
+    this.configValue = config;
+  }
+
+  /** Declared payload indexes by field (reported in `payload_schema`). */
+  get payloadIndexes(): ReadonlyMap<string, Schemas['PayloadFieldSchema']> {
+    return this.indexes;
+  }
+
+  /** Declares (or, with `undefined`, drops) a payload index on `field`. */
+  setConfigIndex(field: string, schema: Schemas['PayloadFieldSchema'] | undefined): void {
+    if (schema === undefined) this.indexes.delete(field);
+    else this.indexes.set(field, schema);
+  }
+
+  /** Dense vectors of this collection. */
+  get specs(): readonly VectorSpec[] {
+    return this.specList;
+  }
+
+  /** Segments, oldest first; the last one is appendable. */
+  get segments(): readonly PlainSegment[] {
+    return this.segmentList;
+  }
+
+  /** Live points. */
+  get pointsCount(): number {
+    return this.locations.size;
+  }
+
+  /** Op number of the last applied operation (Qdrant's `operation_id`). */
+  get lastOp(): number {
+    return this.lastOpNumber;
+  }
+
+  /** Where a point lives, if it exists. */
+  locate(key: PointKey): Location | undefined {
+    return this.locations.get(key);
+  }
+
+  /** Every live key in id order (cached until the set of keys changes). */
+  sortedKeys(): readonly PointKey[] {
+    this.sortedKeyCache ??= [...this.locations.keys()].sort(comparePointKeys);
+    return this.sortedKeyCache;
+  }
+
+  /** A filter target for a live point, for evaluating a filter on it. */
+  target(loc: Location): FilterTarget {
+    const { segment, offset } = loc;
+    return {
+      key: segment.keys[offset]!,
+      payload: segment.payloads[offset]!,
+      hasVector: (name) => segment.columns.get(name)?.has(offset) ?? false,
+    };
+  }
+
+  /** Calls `visit` for every live point matching `predicate` (all when undefined). */
+  scan(predicate: FilterPredicate | undefined, visit: (loc: Location) => void): void {
+    for (const segment of this.segmentList) {
+      const n = segment.size;
+      for (let offset = 0; offset < n; offset++) {
+        if (!segment.isLive(offset)) continue;
+        const loc = { segment, offset };
+        if (predicate === undefined || predicate(this.target(loc))) visit(loc);
+      }
+    }
+  }
+
+  /**
+   * Applies operations atomically; returns the op number given to each.
+   * @throws QuiverError when an operation cannot apply; nothing is then changed.
+   */
+  apply(ops: readonly CollectionOp[]): number[] {
+    const journal = new Map<PointKey, StoredPoint | undefined>();
+    const firstOp = this.lastOpNumber;
+    const keysBefore = this.sortedKeyCache;
+    try {
+      return ops.map((op) => {
+        const opNumber = ++this.lastOpNumber;
+        this.applyOne(op, opNumber, journal);
+        return opNumber;
+      });
+    } catch (err) {
+      this.rollback(journal);
+      this.lastOpNumber = firstOp;
+      this.sortedKeyCache = keysBefore;
+      throw err;
+    }
+  }
+
+  private applyOne(
+    op: CollectionOp,
+    version: number,
+    journal: Map<PointKey, StoredPoint | undefined>,
+  ): void {
+    const save = (key: PointKey): void => {
+      if (journal.has(key)) return;
+      const loc = this.locations.get(key);
+      journal.set(key, loc === undefined ? undefined : loc.segment.read(loc.offset));
+    };
+    switch (op.type) {
+      case 'upsert':
+        for (const p of op.points) {
+          save(p.key);
+          this.put({
+            key: p.key,
+            version,
+            payload: structuredClone(p.payload),
+            vectors: p.vectors,
+          });
+        }
+        return;
+      case 'delete':
+        for (const key of this.select(op.selector, false)) {
+          save(key);
+          this.remove(key);
+        }
+        return;
+      case 'set_payload':
+        return this.rewriteAll(op.selector, version, save, (p) => {
+          if (op.key === undefined) Object.assign(p.payload, structuredClone(op.payload));
+          else setAtKey(p.payload, op.key, op.payload);
+        });
+      case 'overwrite_payload':
+        return this.rewriteAll(op.selector, version, save, (p) => {
+          p.payload = structuredClone(op.payload);
+        });
+      case 'delete_payload':
+        return this.rewriteAll(op.selector, version, save, (p) => {
+          for (const key of op.keys) deleteAtKey(p.payload, key);
+        });
+      case 'clear_payload':
+        return this.rewriteAll(op.selector, version, save, (p) => {
+          p.payload = {};
+        });
+      case 'update_vectors':
+        for (const { key, vectors } of op.points) {
+          this.requireExisting(key);
+          save(key);
+          this.rewrite(key, version, (p) => {
+            for (const [name, v] of vectors) p.vectors.set(name, v);
+          });
+        }
+        return;
+      case 'delete_vectors':
+        return this.rewriteAll(op.selector, version, save, (p) => {
+          for (const name of op.names) p.vectors.delete(name);
+        });
+    }
+  }
+
+  /** Keys an operation's selector picks: for ids, those listed (all must exist if `mustExist`). */
+  private select(selector: PointSelector, mustExist: boolean): PointKey[] {
+    if (selector.kind === 'ids') {
+      if (mustExist) for (const key of selector.keys) this.requireExisting(key);
+      return selector.keys.filter((k) => this.locations.has(k));
+    }
+    const predicate = compileFilter(selector.filter);
+    const keys: PointKey[] = [];
+    this.scan(predicate, (loc) => keys.push(loc.segment.keys[loc.offset]!));
+    return keys;
+  }
+
+  private requireExisting(key: PointKey): void {
+    if (!this.locations.has(key)) {
+      throw new QuiverError(
+        'POINT_NOT_FOUND',
+        `Not found: No point with id ${String(fromPointKey(key))} found in collection "${this.name}"`,
+      );
+    }
+  }
+
+  private rewriteAll(
+    selector: PointSelector,
+    version: number,
+    save: (key: PointKey) => void,
+    mutate: (point: { payload: Payload; vectors: Map<string, Float32Array> }) => void,
+  ): void {
+    for (const key of this.select(selector, true)) {
+      save(key);
+      this.rewrite(key, version, mutate);
+    }
+  }
+
+  /** Changes one existing point: in place in the appendable segment, else copy-on-write. */
+  private rewrite(
+    key: PointKey,
+    version: number,
+    mutate: (point: { payload: Payload; vectors: Map<string, Float32Array> }) => void,
+  ): void {
+    const loc = this.locations.get(key)!;
+    const point = loc.segment.read(loc.offset);
+    mutate(point);
+    point.version = version;
+    this.put(point);
+  }
+
+  /** Writes a whole point, replacing any previous version. */
+  private put(point: StoredPoint): void {
+    const loc = this.locations.get(point.key);
+    const appendable = this.appendable();
+    if (loc !== undefined && loc.segment === appendable) {
+      const { offset } = loc;
+      appendable.setPayload(offset, point.payload, point.version);
+      for (const spec of this.specList) {
+        appendable.setVector(offset, spec.name, point.vectors.get(spec.name), point.version);
+      }
+      return;
+    }
+    if (loc !== undefined) this.removeFrom(loc);
+    else this.sortedKeyCache = undefined;
+    const offset = appendable.append(point);
+    this.locations.set(point.key, { segment: appendable, offset });
+  }
+
+  private remove(key: PointKey): void {
+    const loc = this.locations.get(key);
+    if (loc === undefined) return;
+    this.removeFrom(loc);
+    this.locations.delete(key);
+    this.sortedKeyCache = undefined;
+  }
+
+  private removeFrom(loc: Location): void {
+    loc.segment.remove(loc.offset);
+    // A closed segment with nothing live left is dropped at once: the cheapest vacuum.
+    if (loc.segment.liveCount === 0 && loc.segment !== this.segmentList.at(-1)) {
+      this.segmentList = this.segmentList.filter((s) => s !== loc.segment);
+    }
+  }
+
+  private rollback(journal: Map<PointKey, StoredPoint | undefined>): void {
+    for (const [key, prev] of [...journal].reverse()) {
+      this.remove(key);
+      if (prev !== undefined) this.put(prev);
+    }
+  }
+
+  /** The appendable segment, starting a new one when the current is full. */
+  private appendable(): PlainSegment {
+    let last = this.segmentList.at(-1)!;
+    if (last.size >= this.segmentCapacity()) {
+      last = new PlainSegment(this.nextSegmentId++, this.specList);
+      this.segmentList.push(last);
+    }
+    return last;
+  }
+
+  /** Points per segment: from `optimizers_config.max_segment_size` (KiB of vectors) when set. */
+  private segmentCapacity(): number {
+    const kb = this.configValue.optimizer_config.max_segment_size;
+    if (kb == null) return DEFAULT_SEGMENT_POINTS;
+    const bytesPerPoint = Math.max(
+      4,
+      this.specList.reduce((s, v) => s + v.size * 4, 0),
+    );
+    return Math.max(1, Math.floor((kb * 1024) / bytesPerPoint));
+  }
+}

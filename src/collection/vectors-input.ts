@@ -1,0 +1,131 @@
+/**
+ * Vectors as callers send them (Qdrant's `VectorStruct`: a plain array for the unnamed vector or
+ * a map of named ones) → validated Float32Arrays, normalised for Cosine.
+ */
+import { checkArray, describeValue, fail } from '../api/check.js';
+import { QuiverError } from '../errors.js';
+import { normalizeInPlace } from '../kernels/distance.js';
+import { DEFAULT_VECTOR, type VectorSpec } from './config.js';
+
+/** Human form of a vector name for messages. */
+export function showVectorName(name: string): string {
+  return name === DEFAULT_VECTOR ? 'the unnamed vector' : `vector "${name}"`;
+}
+
+/** Looks up a vector name, with Qdrant's "Not existing vector name" error when absent. */
+export function specFor(specs: readonly VectorSpec[], name: string, path: string): VectorSpec {
+  const spec = specs.find((s) => s.name === name);
+  if (spec !== undefined) return spec;
+  const names = specs.map((s) => (s.name === DEFAULT_VECTOR ? '"" (unnamed)' : `"${s.name}"`));
+  const hint =
+    names.length === 0
+      ? 'the collection has no dense vectors'
+      : `the collection has: ${names.join(', ')}`;
+  throw new QuiverError(
+    'VECTOR_NAME_NOT_FOUND',
+    `Wrong input: Not existing vector name error: ${name} (at ${path}); ${hint}`,
+    { path },
+  );
+}
+
+/** Parses one dense vector for `spec` (dimension and finiteness checked, Cosine normalised). */
+export function toDenseVector(raw: unknown, spec: VectorSpec, path: string): Float32Array {
+  if (!Array.isArray(raw)) {
+    if (raw !== null && typeof raw === 'object' && 'indices' in raw) {
+      fail(path, `${showVectorName(spec.name)} is dense; sparse vectors are not supported yet`, {
+        code: 'INVALID_VECTOR',
+      });
+    }
+    fail(path, `expected an array of ${spec.size} numbers, got ${describeValue(raw)}`, {
+      code: 'INVALID_VECTOR',
+    });
+  }
+  if (raw.length !== spec.size) {
+    throw new QuiverError(
+      'DIMENSION_MISMATCH',
+      `Wrong input: Vector dimension error: expected dim: ${spec.size}, got ${raw.length} (at ${path}); ` +
+        `${showVectorName(spec.name)} of this collection has ${spec.size} dimensions`,
+      { path },
+    );
+  }
+  const out = new Float32Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const x = raw[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) {
+      const what = typeof x === 'number' ? String(x) : describeValue(x);
+      fail(
+        `${path}[${i}]`,
+        `${what} is not a finite number; vectors must contain only finite numbers`,
+        {
+          code: 'INVALID_VECTOR',
+        },
+      );
+    }
+    out[i] = x;
+  }
+  if (spec.distance === 'Cosine') normalizeInPlace(out);
+  return out;
+}
+
+/** Parses a `VectorStruct` into vectors by name. */
+export function toVectorMap(
+  raw: unknown,
+  specs: readonly VectorSpec[],
+  path: string,
+): Map<string, Float32Array> {
+  const out = new Map<string, Float32Array>();
+  if (Array.isArray(raw)) {
+    if (raw.length > 0 && Array.isArray(raw[0])) {
+      fail(path, 'multivectors are not supported yet', { code: 'INVALID_VECTOR' });
+    }
+    out.set(DEFAULT_VECTOR, toDenseVector(raw, specFor(specs, DEFAULT_VECTOR, path), path));
+    return out;
+  }
+  if (raw === null || typeof raw !== 'object') {
+    fail(
+      path,
+      `expected a vector (array of numbers) or a map of named vectors, got ${describeValue(raw)}`,
+      {
+        code: 'INVALID_VECTOR',
+      },
+    );
+  }
+  for (const [name, value] of Object.entries(raw)) {
+    const p = `${path}.${name === '' ? '""' : name}`;
+    out.set(name, toDenseVector(value, specFor(specs, name, p), p));
+  }
+  return out;
+}
+
+/** Parses the columns of a `Batch` upsert's `vectors` into one map per point. */
+export function toBatchVectors(
+  raw: unknown,
+  count: number,
+  specs: readonly VectorSpec[],
+  path: string,
+): Map<string, Float32Array>[] {
+  const rows = Array.from({ length: count }, () => new Map<string, Float32Array>());
+  const columns: [string, unknown][] = Array.isArray(raw)
+    ? [[DEFAULT_VECTOR, raw]]
+    : raw !== null && typeof raw === 'object'
+      ? Object.entries(raw)
+      : fail(
+          path,
+          `expected a list of vectors or a map of named lists, got ${describeValue(raw)}`,
+          {
+            code: 'INVALID_VECTOR',
+          },
+        );
+  for (const [name, column] of columns) {
+    const p = Array.isArray(raw) ? path : `${path}.${name}`;
+    const spec = specFor(specs, name, p);
+    const list = checkArray(column, p, { code: 'INVALID_VECTOR' });
+    if (list.length !== count) {
+      fail(p, `has ${list.length} vectors but batch.ids has ${count}; give one vector per id`, {
+        code: 'INVALID_VECTOR',
+      });
+    }
+    list.forEach((v, i) => rows[i]!.set(name, toDenseVector(v, spec, `${p}[${i}]`)));
+  }
+  return rows;
+}

@@ -1,0 +1,119 @@
+/**
+ * A plain segment: points stored by dense internal offsets (u32), searched exactly.
+ *
+ * The appendable segment of a collection takes every write (new points are appended, existing
+ * ones updated in place). Older segments are read-only: a point rewritten after its segment was
+ * closed is tombstoned there and appended to the appendable segment (copy-on-write), so a reader
+ * walking a closed segment never sees it change under it.
+ *
+ * Invariant: a key is live in at most one segment of a collection (the collection's location map
+ * enforces it).
+ */
+import type { VectorSpec } from '../collection/config.js';
+import type { Payload } from '../payload/payload.js';
+import type { PointKey } from './point-id.js';
+import { VectorColumn } from './vector-column.js';
+
+/** A point as the engine stores it. */
+export interface StoredPoint {
+  /** Canonical id. */
+  key: PointKey;
+  /** Op number of the last write to this point (Qdrant's `version`). */
+  version: number;
+  /** The payload (owned by the segment: copy before handing out). */
+  payload: Payload;
+  /** Dense vectors by name (unnamed: `""`). */
+  vectors: Map<string, Float32Array>;
+}
+
+/** A plain segment (see the module comment). */
+export class PlainSegment {
+  /** Segment id, unique within its collection. */
+  readonly id: number;
+  /** Offset → key ('' for never-used slots). */
+  readonly keys: PointKey[] = [];
+  /** Offset → op number of the last write. */
+  readonly versions: number[] = [];
+  /** Offset → payload. */
+  readonly payloads: Payload[] = [];
+  /** Vector columns by vector name. */
+  readonly columns = new Map<string, VectorColumn>();
+  private liveFlags = new Uint8Array(16);
+  private live = 0;
+
+  constructor(id: number, specs: readonly VectorSpec[]) {
+    this.id = id;
+    for (const spec of specs) this.columns.set(spec.name, new VectorColumn(spec.size));
+  }
+
+  /** Offsets ever used (live and tombstoned). */
+  get size(): number {
+    return this.keys.length;
+  }
+
+  /** Live points. */
+  get liveCount(): number {
+    return this.live;
+  }
+
+  /** `true` when the point at `offset` is live (not tombstoned). */
+  isLive(offset: number): boolean {
+    return this.liveFlags[offset] === 1;
+  }
+
+  /** Appends a point; returns its offset. */
+  append(point: StoredPoint): number {
+    const offset = this.keys.length;
+    if (offset >= this.liveFlags.length) {
+      const flags = new Uint8Array(this.liveFlags.length * 2);
+      flags.set(this.liveFlags);
+      this.liveFlags = flags;
+    }
+    this.keys.push(point.key);
+    this.versions.push(point.version);
+    this.payloads.push(point.payload);
+    for (const [name, vector] of point.vectors) this.columns.get(name)?.set(offset, vector);
+    this.liveFlags[offset] = 1;
+    this.live++;
+    return offset;
+  }
+
+  /** Tombstones the point at `offset`. */
+  remove(offset: number): void {
+    if (this.liveFlags[offset] !== 1) return;
+    this.liveFlags[offset] = 0;
+    this.live--;
+    this.payloads[offset] = {};
+    for (const column of this.columns.values()) column.clear(offset);
+  }
+
+  /** Replaces the payload of a live point. */
+  setPayload(offset: number, payload: Payload, version: number): void {
+    this.payloads[offset] = payload;
+    this.versions[offset] = version;
+  }
+
+  /** Sets or (with `undefined`) removes one named vector of a live point. */
+  setVector(offset: number, name: string, vector: Float32Array | undefined, version: number): void {
+    const column = this.columns.get(name);
+    if (column === undefined) return;
+    if (vector === undefined) column.clear(offset);
+    else column.set(offset, vector);
+    this.versions[offset] = version;
+  }
+
+  /** A copy of the point at `offset` (payload deep-copied, vectors copied). */
+  read(offset: number): StoredPoint {
+    const vectors = new Map<string, Float32Array>();
+    for (const [name, column] of this.columns) {
+      const v = column.get(offset);
+      if (v !== undefined) vectors.set(name, v);
+    }
+    return {
+      key: this.keys[offset]!,
+      version: this.versions[offset]!,
+      payload: structuredClone(this.payloads[offset]!),
+      vectors,
+    };
+  }
+}
