@@ -31,6 +31,10 @@ export interface CollectionOptions {
   name: string;
   /** Its validated configuration. */
   config: Schemas['CollectionConfig'];
+  /** State loaded from a checkpoint: its segments and the last op number they include. */
+  restore?: { segments: PlainSegment[]; lastOp: number };
+  /** Declared payload indexes. */
+  payloadIndexes?: Iterable<[string, Schemas['PayloadFieldSchema']]>;
 }
 
 /** A collection (see the module comment). */
@@ -49,7 +53,23 @@ export class Collection {
     this.name = options.name;
     this.configValue = options.config;
     this.specList = vectorSpecs(options.config.params.vectors ?? {});
-    this.segmentList.push(new PlainSegment(this.nextSegmentId++, this.specList));
+    for (const [field, schema] of options.payloadIndexes ?? []) this.indexes.set(field, schema);
+    const restored = options.restore;
+    if (restored !== undefined) {
+      this.lastOpNumber = restored.lastOp;
+      for (const segment of restored.segments) {
+        this.segmentList.push(segment);
+        this.nextSegmentId = Math.max(this.nextSegmentId, segment.id + 1);
+        for (let offset = 0; offset < segment.size; offset++) {
+          if (segment.isLive(offset))
+            this.locations.set(segment.keys[offset]!, { segment, offset });
+        }
+      }
+    }
+    // The last restored segment stays appendable until full (see appendable()).
+    if (this.segmentList.length === 0) {
+      this.segmentList.push(new PlainSegment(this.nextSegmentId++, this.specList));
+    }
   }
 
   /** The stored configuration (do not mutate; use {@link Collection.setConfig}). */
@@ -294,6 +314,33 @@ export class Collection {
       this.remove(key);
       if (prev !== undefined) this.put(prev);
     }
+  }
+
+  /**
+   * Rebuilds closed segments whose share of deleted points is above
+   * `optimizers_config.deleted_threshold` (and that hold at least `vacuum_min_vector_number`
+   * points), so memory is reclaimed too, not only disk. Returns the number rebuilt.
+   */
+  vacuum(): number {
+    const { deleted_threshold, vacuum_min_vector_number } = this.configValue.optimizer_config;
+    const threshold = deleted_threshold ?? 0.2;
+    const minimum = vacuum_min_vector_number ?? 1000;
+    let rebuilt = 0;
+    this.segmentList = this.segmentList.map((segment, i) => {
+      const isAppendable = i === this.segmentList.length - 1;
+      const dead = segment.size - segment.liveCount;
+      if (isAppendable || segment.size < minimum || dead / segment.size <= threshold)
+        return segment;
+      const fresh = new PlainSegment(segment.id, this.specList);
+      for (let offset = 0; offset < segment.size; offset++) {
+        if (!segment.isLive(offset)) continue;
+        const point = segment.read(offset);
+        this.locations.set(point.key, { segment: fresh, offset: fresh.append(point) });
+      }
+      rebuilt++;
+      return fresh;
+    });
+    return rebuilt;
   }
 
   /** The appendable segment, starting a new one when the current is full. */

@@ -3,7 +3,9 @@
  * with typed arrays kept as raw float32 bytes: compact, fast, and exact (no float → text → float
  * round trip). The WAL frames, checksums and numbers the records; this is only their body.
  *
- * Body layout: `{ v: 1, ops: EncodedOp[] }`, where an op is the `CollectionOp` with vector maps
+ * Body layout: `{ v: 1, first: number, ops: EncodedOp[] }`: `first` is the op number of the
+ * first operation (the others follow consecutively; replay skips records whose ops are already
+ * in the state, which makes it idempotent), and an op is the `CollectionOp` with vector maps
  * turned into plain objects (name → Float32Array).
  */
 import { Packr } from 'msgpackr';
@@ -53,19 +55,41 @@ function decodeOp(raw: Record<string, unknown>): CollectionOp {
   }
 }
 
+/** A logged list of operations and the op number of the first. */
+export interface LoggedOps {
+  firstOp: number;
+  ops: CollectionOp[];
+}
+
 /** Encodes operations for the log. */
-export function encodeOps(ops: readonly CollectionOp[]): Uint8Array {
-  return packr.pack({ v: VERSION, ops: ops.map(encodeOp) });
+export function encodeOps(logged: { firstOp: number; ops: readonly CollectionOp[] }): Uint8Array {
+  return packr.pack({ v: VERSION, first: logged.firstOp, ops: logged.ops.map(encodeOp) });
 }
 
 /** Decodes what {@link encodeOps} wrote. @throws QuiverError CORRUPT_DATA on a foreign body. */
-export function decodeOps(bytes: Uint8Array): CollectionOp[] {
-  const body = packr.unpack(bytes) as { v?: unknown; ops?: unknown };
-  if (body === null || typeof body !== 'object' || body.v !== VERSION || !Array.isArray(body.ops)) {
+export function decodeOps(bytes: Uint8Array): LoggedOps {
+  let body: { v?: unknown; first?: unknown; ops?: unknown };
+  try {
+    body = packr.unpack(bytes) as typeof body;
+  } catch (cause) {
+    throw new QuiverError('CORRUPT_DATA', 'write-ahead log record body cannot be decoded', {
+      cause,
+    });
+  }
+  if (
+    body === null ||
+    typeof body !== 'object' ||
+    body.v !== VERSION ||
+    !Array.isArray(body.ops) ||
+    typeof body.first !== 'number'
+  ) {
     throw new QuiverError(
-      'INTERNAL',
+      'CORRUPT_DATA',
       `write-ahead log record has an unknown body (version ${String(body?.v)})`,
     );
   }
-  return body.ops.map((op) => decodeOp(op as Record<string, unknown>));
+  return {
+    firstOp: body.first,
+    ops: body.ops.map((op) => decodeOp(op as Record<string, unknown>)),
+  };
 }

@@ -40,6 +40,7 @@ export class PlainSegment {
   readonly columns = new Map<string, VectorColumn>();
   private liveFlags = new Uint8Array(16);
   private live = 0;
+  private changes = 0;
 
   constructor(id: number, specs: readonly VectorSpec[]) {
     this.id = id;
@@ -56,6 +57,11 @@ export class PlainSegment {
     return this.live;
   }
 
+  /** Count of mutations so far: a checkpoint rewrites the segment only when it changed. */
+  get mutations(): number {
+    return this.changes;
+  }
+
   /** `true` when the point at `offset` is live (not tombstoned). */
   isLive(offset: number): boolean {
     return this.liveFlags[offset] === 1;
@@ -64,6 +70,7 @@ export class PlainSegment {
   /** Appends a point; returns its offset. */
   append(point: StoredPoint): number {
     const offset = this.keys.length;
+    this.changes++;
     if (offset >= this.liveFlags.length) {
       const flags = new Uint8Array(this.liveFlags.length * 2);
       flags.set(this.liveFlags);
@@ -81,6 +88,7 @@ export class PlainSegment {
   /** Tombstones the point at `offset`. */
   remove(offset: number): void {
     if (this.liveFlags[offset] !== 1) return;
+    this.changes++;
     this.liveFlags[offset] = 0;
     this.live--;
     this.payloads[offset] = {};
@@ -89,6 +97,7 @@ export class PlainSegment {
 
   /** Replaces the payload of a live point. */
   setPayload(offset: number, payload: Payload, version: number): void {
+    this.changes++;
     this.payloads[offset] = payload;
     this.versions[offset] = version;
   }
@@ -97,6 +106,7 @@ export class PlainSegment {
   setVector(offset: number, name: string, vector: Float32Array | undefined, version: number): void {
     const column = this.columns.get(name);
     if (column === undefined) return;
+    this.changes++;
     if (vector === undefined) column.clear(offset);
     else column.set(offset, vector);
     this.versions[offset] = version;

@@ -216,6 +216,18 @@ export class Wal {
     return this.durableLsn;
   }
 
+  /** LSN given to the latest `append` call, durable or not yet (0 before any record). */
+  get assignedLsn(): number {
+    return this.nextLsn - 1;
+  }
+
+  /** Resolves once every record appended before the call is durable (or the WAL failed). */
+  async waitDurable(): Promise<void> {
+    const target = this.nextLsn - 1;
+    while (this.durableLsn < target && this.flushLoop !== null) await this.flushLoop;
+    if (this.durableLsn < target && this.failure !== undefined) throw this.failure;
+  }
+
   /** Bytes of segment headers and records on disk (not counting pre-allocated space). */
   get sizeBytes(): number {
     return this.segments.reduce((sum, s) => sum + s.size, 0);

@@ -1,0 +1,333 @@
+/**
+ * A collection on disk: its write-ahead log and its checkpoints. The collection itself stays a
+ * pure in-memory structure; this store logs what was applied and writes checkpoints of it.
+ *
+ * Directory layout (`dir`):
+ * ```
+ * wal/                         the write-ahead log (storage/wal.ts); records are op lists
+ * manifest-<seq, 12 digits>.qvr  checked file QMAN: the segment files of checkpoint <seq> and
+ *                              the op number / WAL LSN they cover
+ * segments/seg-<id>-<seq>.qvr  checked file QSEG per segment (collection/segment-codec.ts)
+ * ```
+ * Manifest body (MessagePack): `{ seq, coveredOp, coveredLsn, segments: string[] }`.
+ *
+ * Rules:
+ * - A checkpoint writes only segments that changed since the last one (new file names, never
+ *   overwritten in place), then the manifest, each atomically (temp, fsync, rename, fsync dir).
+ * - The newest two checkpoints are kept with their files, and the WAL keeps every record after
+ *   the OLDER one: if the newest checkpoint is damaged, recovery falls back to the previous one
+ *   and replays a longer stretch of the log.
+ * - Replay is idempotent: each record names the op number of its first operation, and records
+ *   whose operations are already in the state are skipped.
+ */
+import { Packr } from 'msgpackr';
+import { QuiverError } from '../errors.js';
+import {
+  decodeCheckedFile,
+  encodeCheckedFile,
+  removeTempFiles,
+  writeFileAtomic,
+} from '../storage/checked-file.js';
+import type { FileSystem } from '../storage/file-system.js';
+import { joinPath } from '../storage/file-system.js';
+import { Wal } from '../storage/wal.js';
+import type { PlainSegment } from '../segment/plain-segment.js';
+import type { Schemas } from '../api/wire.js';
+import { Collection } from './collection.js';
+import { vectorSpecs } from './config.js';
+import { decodeOps, encodeOps } from './op-codec.js';
+import type { CollectionOp } from './operations.js';
+import { decodeSegment, encodeSegment } from './segment-codec.js';
+
+const MANIFEST_MAGIC = 'QMAN';
+const MANIFEST_VERSION = 1;
+const MANIFEST_NAME = /^manifest-(\d{12})\.qvr$/;
+const packr = new Packr({ useRecords: false });
+
+interface Manifest {
+  seq: number;
+  coveredOp: number;
+  coveredLsn: number;
+  segments: string[];
+}
+
+/** Options for {@link CollectionStore.open}. */
+export interface CollectionStoreOptions {
+  /** The storage port. */
+  fs: FileSystem;
+  /** The collection's own directory. */
+  dir: string;
+  /** Collection name. */
+  name: string;
+  /** Its configuration (vectors and `wal_config` are used here). */
+  config: Schemas['CollectionConfig'];
+  /** Declared payload indexes, passed through to the collection. */
+  payloadIndexes?: Iterable<[string, Schemas['PayloadFieldSchema']]>;
+}
+
+/** What {@link CollectionStore.open} returns. */
+export interface OpenedCollection {
+  store: CollectionStore;
+  collection: Collection;
+  /** What recovery repaired or fell back from, in words (also for logs and collection info). */
+  repairs: string[];
+  /** WAL records replayed on open. */
+  replayed: number;
+}
+
+function manifestName(seq: number): string {
+  return `manifest-${String(seq).padStart(12, '0')}.qvr`;
+}
+
+/** The durable side of one collection (see the module comment). */
+export class CollectionStore {
+  private readonly fs: FileSystem;
+  private readonly dir: string;
+  private readonly wal: Wal;
+  private current: Manifest | undefined;
+  private previous: Manifest | undefined;
+  /** Segment object → mutation count and file of its last written version. */
+  private written = new WeakMap<PlainSegment, { mutations: number; file: string }>();
+  private running: Promise<void> | undefined;
+  private failure: QuiverError | undefined;
+  private walBytesAtCheckpoint: number;
+
+  private constructor(fs: FileSystem, dir: string, wal: Wal) {
+    this.fs = fs;
+    this.dir = dir;
+    this.wal = wal;
+    this.walBytesAtCheckpoint = wal.sizeBytes;
+  }
+
+  /** Opens (creating if new) the collection stored in `options.dir`, recovering it. */
+  static async open(options: CollectionStoreOptions): Promise<OpenedCollection> {
+    const { fs, dir } = options;
+    const segDir = joinPath(dir, 'segments');
+    await fs.mkdirp(segDir);
+    const repairs: string[] = [];
+    for (const where of [dir, segDir]) {
+      for (const name of await removeTempFiles({ fs, dir: where })) {
+        repairs.push(`removed leftover temporary file ${joinPath(where, name)}`);
+      }
+    }
+    const specs = vectorSpecs(options.config.params.vectors ?? {});
+    const manifests = (await fs.list(dir))
+      .filter((n) => MANIFEST_NAME.test(n))
+      .sort()
+      .reverse();
+    let loaded: { manifest: Manifest; segments: PlainSegment[] } | undefined;
+    let fallback: Manifest | undefined;
+    for (const name of manifests) {
+      try {
+        const path = joinPath(dir, name);
+        const file = decodeCheckedFile({
+          bytes: await fs.readFile(path),
+          magic: MANIFEST_MAGIC,
+          path,
+        });
+        const manifest = packr.unpack(file.body) as Manifest;
+        if (loaded !== undefined) {
+          fallback = manifest;
+          break;
+        }
+        const segments: PlainSegment[] = [];
+        for (const seg of manifest.segments) {
+          const segPath = joinPath(segDir, seg);
+          if (!(await fs.exists(segPath))) {
+            throw new QuiverError('CORRUPT_DATA', `${segPath} is missing`);
+          }
+          segments.push(decodeSegment(await fs.readFile(segPath), specs, segPath));
+        }
+        loaded = { manifest, segments };
+      } catch (err) {
+        if (loaded !== undefined) break;
+        const why = err instanceof Error ? err.message : String(err);
+        repairs.push(
+          `checkpoint ${name} is unusable (${why}); falling back to an older checkpoint and a longer replay`,
+        );
+      }
+    }
+    if (manifests.length > 0 && loaded === undefined) {
+      repairs.push('no usable checkpoint; rebuilding from the whole write-ahead log');
+    }
+    const walConfig = (options.config.wal_config ?? {}) as Partial<Schemas['WalConfig']>;
+    const opened = await Wal.open({
+      fs,
+      dir: joinPath(dir, 'wal'),
+      capacityMb: walConfig.wal_capacity_mb ?? 32,
+      segmentsAhead: Math.min(8, walConfig.wal_segments_ahead ?? 0),
+    });
+    for (const r of opened.repairs) repairs.push(`write-ahead log: ${describeWarning(r)}`);
+    const collection = new Collection({
+      name: options.name,
+      config: options.config,
+      payloadIndexes: options.payloadIndexes,
+      restore:
+        loaded === undefined
+          ? undefined
+          : { segments: loaded.segments, lastOp: loaded.manifest.coveredOp },
+    });
+    const store = new CollectionStore(fs, dir, opened.wal);
+    store.current = loaded?.manifest;
+    store.previous = fallback;
+    const replayed = await store.replay(collection);
+    return { store, collection, repairs, replayed };
+  }
+
+  /**
+   * Applies every logged record whose operations are not yet in `collection`. Idempotent:
+   * running it again applies nothing. Returns the number of records applied.
+   * @throws QuiverError `CORRUPT_DATA` when the log does not continue where the state ends.
+   */
+  async replay(collection: Collection): Promise<number> {
+    let applied = 0;
+    for await (const record of this.wal.read()) {
+      const { firstOp, ops } = decodeOps(record.payload);
+      if (firstOp + ops.length - 1 <= collection.lastOp) continue;
+      if (firstOp !== collection.lastOp + 1) {
+        throw new QuiverError(
+          'CORRUPT_DATA',
+          `collection "${collection.name}": the write-ahead log continues at op ${firstOp} but the checkpoint ends at op ${collection.lastOp}; operations in between are lost`,
+        );
+      }
+      collection.apply(ops);
+      applied++;
+    }
+    return applied;
+  }
+
+  /** WAL statistics, for metrics. */
+  get walStats(): Wal['stats'] {
+    return this.wal.stats;
+  }
+
+  /** WAL bytes on disk. */
+  get walBytes(): number {
+    return this.wal.sizeBytes;
+  }
+
+  /** WAL bytes written since the last checkpoint. */
+  get walBytesSinceCheckpoint(): number {
+    return Math.max(0, this.wal.sizeBytes - this.walBytesAtCheckpoint);
+  }
+
+  /** Op number the newest checkpoint covers (0 before the first). */
+  get checkpointedOp(): number {
+    return this.current?.coveredOp ?? 0;
+  }
+
+  /** Throws the stored failure when the log is broken (writes are then refused). */
+  assertWritable(): void {
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /**
+   * Logs operations that were just applied, resolving once they are durable. Must be called
+   * synchronously right after `Collection.apply`, so log order is apply order.
+   * @throws QuiverError `IO_ERROR` when the log cannot be written; the store then refuses
+   * further writes until reopened.
+   */
+  log(firstOp: number, ops: readonly CollectionOp[]): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    return this.wal.append(encodeOps({ firstOp, ops })).then(
+      () => undefined,
+      (err: unknown) => {
+        this.failure = new QuiverError(
+          'IO_ERROR',
+          `write-ahead log of ${this.dir} failed; the collection refuses writes until restarted: ${err instanceof Error ? err.message : String(err)}`,
+          { cause: err },
+        );
+        throw this.failure;
+      },
+    );
+  }
+
+  /** Writes a checkpoint of `collection` (see the module comment); concurrent calls share one. */
+  checkpoint(collection: Collection): Promise<void> {
+    if (this.running !== undefined) return this.running;
+    this.running = this.runCheckpoint(collection).finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async runCheckpoint(collection: Collection): Promise<void> {
+    if (this.current !== undefined && this.current.coveredOp === collection.lastOp) return;
+    collection.vacuum();
+    // Everything up to `await` runs in one tick: the state captured and the LSN it covers
+    // match exactly, since writes apply and log synchronously.
+    const seq = (this.current?.seq ?? 0) + 1;
+    const toWrite: { file: string; bytes: Uint8Array; segment: PlainSegment; mutations: number }[] =
+      [];
+    const files: string[] = [];
+    for (const segment of collection.segments) {
+      if (segment.liveCount === 0) continue;
+      const prior = this.written.get(segment);
+      if (prior !== undefined && prior.mutations === segment.mutations) {
+        files.push(prior.file);
+        continue;
+      }
+      const file = `seg-${segment.id}-${seq}.qvr`;
+      toWrite.push({ file, bytes: encodeSegment(segment), segment, mutations: segment.mutations });
+      files.push(file);
+    }
+    const manifest: Manifest = {
+      seq,
+      coveredOp: collection.lastOp,
+      coveredLsn: this.wal.assignedLsn,
+      segments: files,
+    };
+    const walSize = this.wal.sizeBytes;
+    // The manifest may only claim what the log has made durable (see the module comment).
+    await this.wal.waitDurable();
+    const segDir = joinPath(this.dir, 'segments');
+    for (const w of toWrite)
+      await writeFileAtomic({ fs: this.fs, path: joinPath(segDir, w.file), bytes: w.bytes });
+    const body = encodeCheckedFile({
+      magic: MANIFEST_MAGIC,
+      version: MANIFEST_VERSION,
+      body: packr.pack(manifest),
+    });
+    await writeFileAtomic({
+      fs: this.fs,
+      path: joinPath(this.dir, manifestName(seq)),
+      bytes: body,
+    });
+    for (const w of toWrite) this.written.set(w.segment, { mutations: w.mutations, file: w.file });
+    this.previous = this.current;
+    this.current = manifest;
+    this.walBytesAtCheckpoint = walSize;
+    await this.removeUnreferenced();
+  }
+
+  /** Drops WAL records and files that neither kept checkpoint needs. */
+  private async removeUnreferenced(): Promise<void> {
+    const keepFrom = this.previous?.coveredLsn ?? this.current?.coveredLsn ?? 0;
+    await this.wal.truncateBelow({ lsn: keepFrom + 1 });
+    const keep = new Set([...(this.current?.segments ?? []), ...(this.previous?.segments ?? [])]);
+    const segDir = joinPath(this.dir, 'segments');
+    for (const name of await this.fs.list(segDir)) {
+      if (!keep.has(name)) await this.fs.remove(joinPath(segDir, name));
+    }
+    const keepManifests = new Set(
+      [this.current, this.previous].filter((m) => m !== undefined).map((m) => manifestName(m.seq)),
+    );
+    for (const name of await this.fs.list(this.dir)) {
+      if (MANIFEST_NAME.test(name) && !keepManifests.has(name))
+        await this.fs.remove(joinPath(this.dir, name));
+    }
+    this.walBytesAtCheckpoint = Math.min(this.walBytesAtCheckpoint, this.wal.sizeBytes);
+  }
+
+  /** Waits for in-flight log writes, then closes the log. Call `checkpoint` first for a clean close. */
+  async close(): Promise<void> {
+    if (this.running !== undefined) await this.running.catch(() => undefined);
+    await this.wal.close();
+  }
+}
+
+function describeWarning(w: unknown): string {
+  if (w !== null && typeof w === 'object' && 'message' in w)
+    return String((w as { message: unknown }).message);
+  return JSON.stringify(w);
+}
