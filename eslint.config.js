@@ -69,6 +69,7 @@ export default tseslint.config(
       'dist/**',
       'node_modules/**',
       'coverage/**',
+      '.tmp/**',
       'src/api/qdrant-schema.ts',
       'bench/results/**',
     ],

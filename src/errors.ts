@@ -37,6 +37,7 @@ export type ErrorCode =
   | 'ALIAS_EXISTS'
   | 'VECTOR_NAME_NOT_FOUND'
   | 'POINT_NOT_FOUND'
+  | 'SNAPSHOT_NOT_FOUND'
   | 'CLOSED'
   | 'TIMEOUT'
   | 'IO_ERROR'
@@ -67,6 +68,7 @@ const KIND_BY_CODE: Record<ErrorCode, ErrorKind> = {
   ALIAS_EXISTS: 'conflict',
   VECTOR_NAME_NOT_FOUND: 'bad_input',
   POINT_NOT_FOUND: 'not_found',
+  SNAPSHOT_NOT_FOUND: 'not_found',
   CLOSED: 'unavailable',
   TIMEOUT: 'timeout',
   IO_ERROR: 'internal',

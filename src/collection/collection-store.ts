@@ -89,6 +89,8 @@ export class CollectionStore {
   /** Segment object → mutation count and file of its last written version. */
   private written = new WeakMap<PlainSegment, { mutations: number; file: string }>();
   private running: Promise<void> | undefined;
+  /** Segment files a snapshot is copying: not deleted until released. */
+  private readonly pinned = new Map<string, number>();
   private failure: QuiverError | undefined;
   private walBytesAtCheckpoint: number;
 
@@ -300,11 +302,75 @@ export class CollectionStore {
     await this.removeUnreferenced();
   }
 
+  /**
+   * Writes a checkpoint and pins its files until `release()`, so a snapshot can copy a state
+   * consistent at one op number while writes and later checkpoints go on.
+   */
+  async pinCheckpoint(
+    collection: Collection,
+  ): Promise<{ coveredOp: number; files: string[]; release: () => void }> {
+    await this.checkpoint(collection);
+    const manifest = this.current!;
+    const files = [...manifest.segments];
+    for (const f of files) this.pinned.set(f, (this.pinned.get(f) ?? 0) + 1);
+    let released = false;
+    return {
+      coveredOp: manifest.coveredOp,
+      files: files.map((f) => joinPath(this.dir, 'segments', f)),
+      release: () => {
+        if (released) return;
+        released = true;
+        for (const f of files) {
+          const n = (this.pinned.get(f) ?? 1) - 1;
+          if (n <= 0) this.pinned.delete(f);
+          else this.pinned.set(f, n);
+        }
+      },
+    };
+  }
+
+  /**
+   * Lays out a new collection directory from segment files (QSEG bytes, e.g. from a snapshot)
+   * as checkpoint 1 covering `lastOp`, ready for {@link CollectionStore.open}.
+   */
+  static async seed(options: {
+    fs: FileSystem;
+    dir: string;
+    segments: Uint8Array[];
+    lastOp: number;
+  }): Promise<void> {
+    const { fs, dir } = options;
+    const segDir = joinPath(dir, 'segments');
+    await fs.mkdirp(segDir);
+    const names: string[] = [];
+    for (const [i, bytes] of options.segments.entries()) {
+      const name = `seg-${i}-1.qvr`;
+      await writeFileAtomic({ fs, path: joinPath(segDir, name), bytes });
+      names.push(name);
+    }
+    const manifest: Manifest = {
+      seq: 1,
+      coveredOp: options.lastOp,
+      coveredLsn: 0,
+      segments: names,
+    };
+    const body = encodeCheckedFile({
+      magic: MANIFEST_MAGIC,
+      version: MANIFEST_VERSION,
+      body: packr.pack(manifest),
+    });
+    await writeFileAtomic({ fs, path: joinPath(dir, manifestName(1)), bytes: body });
+  }
+
   /** Drops WAL records and files that neither kept checkpoint needs. */
   private async removeUnreferenced(): Promise<void> {
     const keepFrom = this.previous?.coveredLsn ?? this.current?.coveredLsn ?? 0;
     await this.wal.truncateBelow({ lsn: keepFrom + 1 });
-    const keep = new Set([...(this.current?.segments ?? []), ...(this.previous?.segments ?? [])]);
+    const keep = new Set([
+      ...(this.current?.segments ?? []),
+      ...(this.previous?.segments ?? []),
+      ...this.pinned.keys(),
+    ]);
     const segDir = joinPath(this.dir, 'segments');
     for (const name of await this.fs.list(segDir)) {
       if (!keep.has(name)) await this.fs.remove(joinPath(segDir, name));

@@ -39,6 +39,16 @@ import { removeTempFiles } from '../storage/checked-file.js';
 import { applyAliasActions, parseAliasActions } from './aliases.js';
 import { type Catalog, newCollectionDir, readCatalog, writeCatalog } from './catalog.js';
 import { collectionInfo, checkPayloadIndex } from './collection-info.js';
+import {
+  type ArchivedCollection,
+  deleteSnapshot,
+  listSnapshots,
+  openSnapshot,
+  readSnapshot,
+  snapshotDir,
+  writeSnapshot,
+} from './snapshots.js';
+import { fileSha256 } from '../storage/snapshot-archive.js';
 
 /** When checkpoints are written (besides `close()`). */
 export interface CheckpointOptions {
@@ -599,5 +609,280 @@ export class Quiver {
   /** Legacy search (Qdrant <= 1.18 `SearchRequest`). */
   async search(name: string, args: Record<string, unknown>): Promise<Schemas['ScoredPoint'][]> {
     return search(this.resolve(name), stripReadParams(args));
+  }
+
+  // ---- snapshots ----
+
+  private storage(): Persistence {
+    this.live();
+    if (this.persistence === undefined) {
+      throw new QuiverError(
+        'INVALID_REQUEST',
+        'Snapshots need a data directory: open Quiver with { path } (the server always has one)',
+      );
+    }
+    return this.persistence;
+  }
+
+  private source(collection: Collection): { collection: Collection; store: CollectionStore } {
+    return { collection, store: this.storage().stores.get(collection.name)! };
+  }
+
+  /** Creates a snapshot of a collection, consistent at one op number. */
+  async createSnapshot(
+    name: string,
+    _args: { wait?: boolean } = {},
+  ): Promise<Schemas['SnapshotDescription']> {
+    const collection = this.resolve(name);
+    const p = this.storage();
+    return this.track(
+      writeSnapshot({
+        fs: p.fs,
+        root: p.root,
+        collection: collection.name,
+        sources: [this.source(collection)],
+      }),
+    );
+  }
+
+  /** The snapshots of a collection, newest first. */
+  async listSnapshots(name: string): Promise<Schemas['SnapshotDescription'][]> {
+    const collection = this.resolve(name);
+    const p = this.storage();
+    return listSnapshots(p.fs, snapshotDir(p.root, collection.name));
+  }
+
+  /** Deletes a collection snapshot. */
+  async deleteSnapshot(
+    name: string,
+    snapshot: string,
+    _args: { wait?: boolean } = {},
+  ): Promise<boolean> {
+    const collection = this.resolve(name);
+    const p = this.storage();
+    await deleteSnapshot(p.fs, snapshotDir(p.root, collection.name), snapshot);
+    return true;
+  }
+
+  /** Opens a collection snapshot for download: its size and a stream of its bytes. */
+  async openSnapshot(
+    name: string,
+    snapshot: string,
+  ): Promise<{ size: number; stream: ReadableStream<Uint8Array> }> {
+    const collection = this.resolve(name);
+    const p = this.storage();
+    return openSnapshot(p.fs, snapshotDir(p.root, collection.name), snapshot);
+  }
+
+  /**
+   * Replaces (or creates) collection `name` with the content of a snapshot at `location`: a
+   * `file://` URL, an absolute path, or an `http(s)://` URL. With `checksum` (hex SHA-256) the
+   * file is verified first. Points, payloads, vectors, config and payload indexes come back
+   * exactly as they were at the snapshot's op number.
+   */
+  async recoverSnapshot(
+    name: string,
+    args: { location: string; checksum?: string | null; priority?: string | null; wait?: boolean },
+  ): Promise<boolean> {
+    this.live();
+    checkCollectionName(name);
+    const p = this.storage();
+    if (this.aliases.has(name)) {
+      throw new QuiverError(
+        'ALIAS_EXISTS',
+        `Wrong input: \`${name}\` is an alias; recover into the collection itself`,
+      );
+    }
+    const { path, cleanup } = await this.fetchSnapshot(p, args.location);
+    try {
+      await this.verifyChecksum(p, path, args.checksum);
+      const content = await readSnapshot(p.fs, path);
+      const [archived] = content.collections;
+      if (
+        content.aliases !== undefined ||
+        archived === undefined ||
+        content.collections.length !== 1
+      ) {
+        throw new QuiverError(
+          'INVALID_REQUEST',
+          `Wrong input: ${args.location} is not a collection snapshot (use recoverFullSnapshot for a full-storage one)`,
+        );
+      }
+      await this.installCollection(p, name, archived);
+    } finally {
+      await cleanup();
+    }
+    return true;
+  }
+
+  /** Same as {@link Quiver.recoverSnapshot} for a snapshot file already on this machine. */
+  async recoverSnapshotFromUpload(
+    name: string,
+    args: { path: string; checksum?: string | null },
+  ): Promise<boolean> {
+    return this.recoverSnapshot(name, { location: args.path, checksum: args.checksum ?? null });
+  }
+
+  /** Creates a snapshot of every collection and the aliases. */
+  async createFullSnapshot(
+    _args: { wait?: boolean } = {},
+  ): Promise<Schemas['SnapshotDescription']> {
+    const p = this.storage();
+    const sources = [...this.collections.values()].map((c) => this.source(c));
+    return this.track(
+      writeSnapshot({
+        fs: p.fs,
+        root: p.root,
+        collection: undefined,
+        sources,
+        aliases: [...this.aliases],
+      }),
+    );
+  }
+
+  /** Full-storage snapshots, newest first. */
+  async listFullSnapshots(): Promise<Schemas['SnapshotDescription'][]> {
+    const p = this.storage();
+    return listSnapshots(p.fs, snapshotDir(p.root, undefined));
+  }
+
+  /** Deletes a full-storage snapshot. */
+  async deleteFullSnapshot(snapshot: string, _args: { wait?: boolean } = {}): Promise<boolean> {
+    const p = this.storage();
+    await deleteSnapshot(p.fs, snapshotDir(p.root, undefined), snapshot);
+    return true;
+  }
+
+  /** Opens a full-storage snapshot for download. */
+  async openFullSnapshot(
+    snapshot: string,
+  ): Promise<{ size: number; stream: ReadableStream<Uint8Array> }> {
+    const p = this.storage();
+    return openSnapshot(p.fs, snapshotDir(p.root, undefined), snapshot);
+  }
+
+  /**
+   * Restores a full-storage snapshot: every collection in it replaces (or creates) the one of
+   * the same name, and its aliases are set. Collections not in the snapshot are left alone.
+   */
+  async recoverFullSnapshot(args: {
+    location: string;
+    checksum?: string | null;
+  }): Promise<boolean> {
+    const p = this.storage();
+    const { path, cleanup } = await this.fetchSnapshot(p, args.location);
+    try {
+      await this.verifyChecksum(p, path, args.checksum);
+      const content = await readSnapshot(p.fs, path);
+      if (content.aliases === undefined) {
+        throw new QuiverError(
+          'INVALID_REQUEST',
+          `Wrong input: ${args.location} is a collection snapshot, not a full-storage one`,
+        );
+      }
+      for (const archived of content.collections)
+        await this.installCollection(p, archived.meta.name, archived);
+      for (const [alias, target] of content.aliases)
+        if (this.collections.has(target)) this.aliases.set(alias, target);
+      await this.saveCatalog();
+    } finally {
+      await cleanup();
+    }
+    return true;
+  }
+
+  /** Makes a snapshot location readable on the storage port; downloads http(s) URLs. */
+  private async fetchSnapshot(
+    p: Persistence,
+    location: string,
+  ): Promise<{ path: string; cleanup: () => Promise<void> }> {
+    const none = async (): Promise<void> => undefined;
+    if (typeof location !== 'string' || location === '') {
+      throw new QuiverError(
+        'INVALID_REQUEST',
+        'Validation error in request: location: give a file:// or http(s):// URL of the snapshot',
+      );
+    }
+    if (location.startsWith('file://'))
+      return { path: decodeURIComponent(new URL(location).pathname), cleanup: none };
+    if (!/^https?:\/\//.test(location)) return { path: location, cleanup: none };
+    const response = await fetch(location);
+    if (!response.ok || response.body === null) {
+      throw new QuiverError(
+        'INVALID_REQUEST',
+        `Wrong input: downloading snapshot ${location} failed with HTTP ${response.status}`,
+      );
+    }
+    const dir = joinPath(p.root, 'snapshots', 'tmp');
+    await p.fs.mkdirp(dir);
+    const path = joinPath(
+      dir,
+      `download-${Date.now()}.snapshot.tmp-${Math.floor(Math.random() * 2 ** 32).toString(16)}`,
+    );
+    const handle = await p.fs.open(path, { create: true, truncate: true });
+    try {
+      let position = 0;
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        await handle.write({ bytes: chunk, position });
+        position += chunk.length;
+      }
+    } finally {
+      await handle.close();
+    }
+    return { path, cleanup: () => p.fs.remove(path) };
+  }
+
+  private async verifyChecksum(
+    p: Persistence,
+    path: string,
+    checksum: string | null | undefined,
+  ): Promise<void> {
+    if (checksum == null) return;
+    const actual = await fileSha256(p.fs, path);
+    if (actual !== checksum.toLowerCase()) {
+      throw new QuiverError(
+        'INVALID_REQUEST',
+        `Wrong input: snapshot checksum mismatch: expected ${checksum}, the file has ${actual}`,
+      );
+    }
+  }
+
+  /** Lays out an archived collection as a new folder and swaps it in for `name`. */
+  private async installCollection(
+    p: Persistence,
+    name: string,
+    archived: ArchivedCollection,
+  ): Promise<void> {
+    const dir = newCollectionDir(name);
+    const full = joinPath(p.root, 'collections', dir);
+    let opened;
+    try {
+      await CollectionStore.seed({
+        fs: p.fs,
+        dir: full,
+        segments: archived.segments,
+        lastOp: archived.meta.lastOp,
+      });
+      opened = await CollectionStore.open({
+        fs: p.fs,
+        dir: full,
+        name,
+        config: archived.meta.config,
+        payloadIndexes: archived.meta.payloadIndexes,
+      });
+    } catch (err) {
+      await p.fs.removeDir(full, { recursive: true }).catch(() => undefined);
+      throw err;
+    }
+    const oldStore = p.stores.get(name);
+    const oldDir = p.dirs.get(name);
+    this.collections.set(name, opened.collection);
+    p.stores.set(name, opened.store);
+    p.dirs.set(name, dir);
+    this.repairs.delete(name);
+    await this.saveCatalog();
+    if (oldStore !== undefined) await oldStore.close().catch(() => undefined);
+    if (oldDir !== undefined)
+      await p.fs.removeDir(joinPath(p.root, 'collections', oldDir), { recursive: true });
   }
 }
