@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { Metric } from '../../src/kernels/metric.js';
 import { createVectorStore } from '../../src/kernels/vector-store.js';
 import { HnswIndex } from '../../src/index/hnsw.js';
+import { flatSearch } from '../../src/index/flat.js';
 import { bruteForce, clusteredData, recall, uniformData } from './fixtures.js';
 
 const DIM = 32;
@@ -219,4 +220,15 @@ test('edge cases: empty index, bad input, options', () => {
     () => new HnswIndex({ dim: 4, metric: 'l2', store: createVectorStore({ dim: 5 }) }),
     /does not match/,
   );
+});
+
+test('flat search is exact and honours the filter', () => {
+  const store = createVectorStore({ dim: DIM });
+  for (let i = 0; i < 5000; i++) store.append(uniform.subarray(i * DIM, (i + 1) * DIM));
+  for (let q = 0; q < 5; q++) {
+    const query = uniformQueries.subarray(q * DIM, (q + 1) * DIM);
+    const accept = (o: number): boolean => o % 3 === 0;
+    const found = flatSearch({ store, metric: 'l2', query, k: 10, accept });
+    assert.deepEqual(Array.from(found.offsets), bruteForce('l2', uniform, DIM, query, 10, accept));
+  }
 });
