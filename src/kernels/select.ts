@@ -5,6 +5,8 @@
  */
 import { simdModule } from './wasm.js';
 
+export { preloadSimd } from './wasm.js';
+
 /** Which kernel implementation runs: `simd` (WASM SIMD) or `scalar` (TypeScript). */
 export type KernelKind = 'simd' | 'scalar';
 

@@ -2,9 +2,10 @@
  * Loads the WASM SIMD kernels (assembled from `kernels.wat` at build time) without fs or
  * fetch, so it works the same in Node, a browser and a worker.
  *
- * The module is compiled once, synchronously (it is under 4 KiB, within browsers' limit for
- * synchronous compilation on the main thread); each vector store instantiates it with its own
- * memory, so stores grow independently.
+ * The module is compiled once and cached; each vector store instantiates it with its own memory,
+ * so stores grow independently. Compilation is synchronous on first use, which Node and workers
+ * allow; a browser's main thread may refuse synchronous compilation of a module this size, so
+ * there call {@link preloadSimd} (async) first, or the stores fall back to the scalar kernels.
  */
 import { KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
 
@@ -49,6 +50,7 @@ export interface WasmMemory {
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
+  compile(bytes: Uint8Array): Promise<object>;
   Instance: new (module: object, imports: object) => { exports: unknown };
 }
 
@@ -91,8 +93,26 @@ export function simdModule(): object | null {
   if (compiled !== undefined) return compiled;
   const api = wasmApi();
   const bytes = decodeBase64(KERNELS_WASM_BASE64);
-  compiled = api !== undefined && api.validate(bytes) ? new api.Module(bytes) : null;
-  return compiled;
+  if (api === undefined || !api.validate(bytes)) return (compiled = null);
+  try {
+    return (compiled = new api.Module(bytes));
+  } catch {
+    // Synchronous compilation refused (a browser's main thread): scalar for now, and not
+    // cached, so that a later preloadSimd() can still enable SIMD.
+    return null;
+  }
+}
+
+/**
+ * Compiles the SIMD module asynchronously and caches it, so later stores use SIMD without
+ * synchronous compilation. Resolves to whether SIMD is available.
+ */
+export async function preloadSimd(): Promise<boolean> {
+  if (compiled !== undefined) return compiled !== null;
+  const api = wasmApi();
+  const bytes = decodeBase64(KERNELS_WASM_BASE64);
+  compiled = api !== undefined && api.validate(bytes) ? await api.compile(bytes) : null;
+  return compiled !== null;
 }
 
 /** A fresh instance of the SIMD module with its own memory, or null if SIMD is unavailable. */
