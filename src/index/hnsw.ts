@@ -447,6 +447,8 @@ export class HnswIndex {
       const c = ids[i]!;
       const s = scores[i]!;
       let good = true;
+      // One pair at a time: most rejections come from the first (closest) kept nodes, so the
+      // early exit beats batching (measured).
       for (let j = 0; j < kept; j++) {
         if (sc.scorePair(c, ids[j]!) > s) {
           good = false;
@@ -476,11 +478,16 @@ export class HnswIndex {
     const ids = this.pruneIds;
     const scores = this.pruneScores;
     const sc = this.scorer;
+    // Score nb's current links against nb in one batch.
+    const batchIds = sc.ids();
+    const batchScores = sc.scores();
+    for (let j = 0; j < count; j++) batchIds[j] = arr[base + 1 + j]!;
+    sc.scoreBatchFrom(nb, count);
     // Insertion sort, best first: lists are at most 2m + 1 long.
     let n = 0;
     for (let j = 0; j <= count; j++) {
-      const id = j === count ? q : arr[base + 1 + j]!;
-      const s = j === count ? score : sc.scorePair(nb, id);
+      const id = j === count ? q : batchIds[j]!;
+      const s = j === count ? score : batchScores[j]!;
       let i = n++;
       while (i > 0 && scores[i - 1]! < s) {
         scores[i] = scores[i - 1]!;

@@ -107,6 +107,13 @@ class ScalarScorer implements Scorer {
     }
   }
 
+  scoreBatchFrom(offset: number, count: number): void {
+    const { data, dim, batchIds, batchScores } = this.store;
+    const fn = this.fn;
+    const q = offset * dim;
+    for (let i = 0; i < count; i++) batchScores[i] = fn(data, q, data, batchIds[i]! * dim, dim);
+  }
+
   scoreRange(start: number, count: number): void {
     const { data, dim, queryArray, queryOffset, batchScores } = this.store;
     const fn = this.fn;

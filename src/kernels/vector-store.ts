@@ -37,6 +37,11 @@ export interface Scorer {
   scores(): Float32Array;
   /** Scores the query against `ids()[0..count)` into `scores()`; count <= BATCH_CAPACITY. */
   scoreBatch(count: number): void;
+  /**
+   * Like {@link scoreBatch} with the stored vector at `offset` as the query, leaving the
+   * current query as it is (for scoring a node's neighbours against that node).
+   */
+  scoreBatchFrom(offset: number, count: number): void;
   /** Scores the query against `count` consecutive vectors from `start` into `scores()`. */
   scoreRange(start: number, count: number): void;
   /** Score of the query against the vector at `offset`. */

@@ -169,6 +169,20 @@ class WasmScorer implements Scorer {
     );
   }
 
+  scoreBatchFrom(offset: number, count: number): void {
+    const s = this.store;
+    s.wasm.score_batch(
+      this.code,
+      s.basePtr + offset * s.strideBytes,
+      s.basePtr,
+      s.strideBytes,
+      s.dim,
+      s.idsPtr,
+      count,
+      s.scoresPtr,
+    );
+  }
+
   scoreRange(start: number, count: number): void {
     const s = this.store;
     const v = s.basePtr + start * s.strideBytes;
