@@ -7,8 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
-/** Where the Debian package installs the files. */
-export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
+/** Where the Debian package installs the files (`FASHION_MNIST_DIR` overrides it). */
+export const FASHION_MNIST_DIR =
+  process.env.FASHION_MNIST_DIR ?? '/usr/share/datasets/fashion-mnist';
 /** How to get them. */
 export const FASHION_MNIST_HINT =
   'apt-get update && apt-get install -y dataset-fashion-mnist   (Debian package; files in ' +

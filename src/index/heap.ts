@@ -48,14 +48,25 @@ export class ScoreHeap {
 
   /** Removes the top entry and returns its id; only valid when size > 0. */
   pop(): number {
+    const top = this.ids[0]!;
+    const n = --this.size;
+    if (n > 0) this.siftDown(this.keys[n]!, this.ids[n]!);
+    return top;
+  }
+
+  /**
+   * Replaces the top entry with (key, id): a pop and a push in one sift. The bounded result
+   * set uses it once full, when a better candidate evicts the worst.
+   */
+  replaceTop(key: number, id: number): void {
+    this.siftDown(key, id);
+  }
+
+  /** Places (key, id) at the root's position and sifts it down over [0, size). */
+  private siftDown(key: number, id: number): void {
     const keys = this.keys;
     const ids = this.ids;
-    const top = ids[0]!;
-    const n = --this.size;
-    if (n === 0) return top;
-    const key = keys[n]!;
-    const id = ids[n]!;
-    // Sift down the former last entry from the root.
+    const n = this.size;
     let i = 0;
     while (true) {
       let child = 2 * i + 1;
@@ -69,7 +80,6 @@ export class ScoreHeap {
     }
     keys[i] = key;
     ids[i] = id;
-    return top;
   }
 
   private grow(): void {

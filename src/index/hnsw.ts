@@ -336,11 +336,15 @@ export class HnswIndex {
       sc.scoreBatch(n);
       for (let j = 0; j < n; j++) {
         const s = scores[j]!;
-        if (res.size < ef || s > lower) {
+        if (res.size < ef) {
           const nb = ids[j]!;
           cand.push(s, nb);
           res.push(-s, nb);
-          if (res.size > ef) res.pop();
+          lower = -res.topKey();
+        } else if (s > lower) {
+          const nb = ids[j]!;
+          cand.push(s, nb);
+          res.replaceTop(-s, nb);
           lower = -res.topKey();
         }
       }
@@ -400,8 +404,8 @@ export class HnswIndex {
           const nb = ids[j]!;
           cand.push(s, nb);
           if (deleted[nb] === 0 && (accept === undefined || accept(nb))) {
-            res.push(-s, nb);
-            if (res.size > ef) res.pop();
+            if (res.size < ef) res.push(-s, nb);
+            else res.replaceTop(-s, nb);
             lower = -res.topKey();
           }
         }

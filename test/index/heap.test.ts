@@ -33,3 +33,26 @@ test('VisitedSet forgets on reset, also across the epoch wrap-around', () => {
   assert.ok(!v.visit(3));
   assert.ok(v.visit(99));
 });
+
+test('ScoreHeap.replaceTop keeps the k smallest keys of a stream', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.double({ noNaN: true, min: -1e6, max: 1e6 })),
+      fc.integer({ min: 1, max: 8 }),
+      (keys, k) => {
+        const heap = new ScoreHeap(1);
+        for (const [i, key] of keys.entries()) {
+          if (heap.size < k) heap.push(key, i);
+          else if (key < heap.topKey()) heap.replaceTop(key, i);
+        }
+        const got: number[] = [];
+        while (heap.size > 0) {
+          got.push(heap.topKey());
+          heap.pop();
+        }
+        got.sort((a, b) => a - b);
+        assert.deepEqual(got, [...keys].sort((a, b) => a - b).slice(0, k));
+      },
+    ),
+  );
+});
