@@ -1,21 +1,23 @@
 #!/usr/bin/env node
-// `npm run bench`: runs every benchmark in turn; each prints its table and writes
-// bench/results/<name>.json. Pass --quick for a short smoke run, or names to run a subset:
-//   npm run bench -- durability --quick
+// `npm run bench`: every benchmark in turn. Each prints its table and writes
+// bench/results/<name>.json. Bench names select a subset; flags go to each bench:
+//   npm run bench                          all of them
+//   npm run bench -- ann --queries 200     the ANN bench with 200 queries
+//   npm run bench -- durability --quick    a short durability run
+// kernels: WASM SIMD vs scalar exact search; ann: Quiver HNSW vs hnswlib-node on Fashion-MNIST;
+// durability: durable upserts and recovery; wal: the write-ahead log alone.
 import { spawnSync } from 'node:child_process';
 
-const BENCHES = ['durability', 'wal'];
+const BENCHES = ['kernels', 'ann', 'durability', 'wal'];
 const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const chosen = args.filter((a) => !a.startsWith('--'));
+const chosen = args.filter((a) => BENCHES.includes(a));
+const flags = args.filter((a) => !BENCHES.includes(a));
 let failed = 0;
 for (const name of BENCHES.filter((b) => chosen.length === 0 || chosen.includes(b))) {
   console.log(`\n=== bench: ${name} ===`);
-  const r = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', `bench/${name}.ts`, ...(quick ? ['--quick'] : [])],
-    { stdio: 'inherit' },
-  );
+  const r = spawnSync(process.execPath, ['--import', 'tsx', `bench/${name}.ts`, ...flags], {
+    stdio: 'inherit',
+  });
   if (r.status !== 0) failed++;
 }
 process.exit(failed === 0 ? 0 : 1);
