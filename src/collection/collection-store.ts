@@ -34,7 +34,7 @@ import { Wal } from '../storage/wal.js';
 import type { PlainSegment } from '../segment/plain-segment.js';
 import type { Schemas } from '../api/wire.js';
 import { Collection } from './collection.js';
-import { vectorSpecs } from './config.js';
+import { collectionSpecs } from './config.js';
 import { decodeOps, encodeOps } from './op-codec.js';
 import type { CollectionOp } from './operations.js';
 import { decodeSegment, encodeSegment } from './segment-codec.js';
@@ -112,7 +112,7 @@ export class CollectionStore {
         repairs.push(`removed leftover temporary file ${joinPath(where, name)}`);
       }
     }
-    const specs = vectorSpecs(options.config.params.vectors ?? {});
+    const specs = collectionSpecs(options.config);
     const manifests = (await fs.list(dir))
       .filter((n) => MANIFEST_NAME.test(n))
       .sort()

@@ -12,8 +12,9 @@ import { type FilterPredicate, type FilterTarget, compileFilter } from '../paylo
 import { deleteAtKey, setAtKey } from '../payload/payload-edit.js';
 import type { Payload } from '../payload/payload.js';
 import { PlainSegment, type StoredPoint } from '../segment/plain-segment.js';
+import type { StoredVector } from '../segment/sparse-column.js';
 import { type PointKey, comparePointKeys, fromPointKey } from '../segment/point-id.js';
-import { type VectorSpec, vectorSpecs } from './config.js';
+import { type VectorSpec, collectionSpecs } from './config.js';
 import type { CollectionOp, PointSelector } from './operations.js';
 
 /** Where a live point is. */
@@ -52,7 +53,7 @@ export class Collection {
   constructor(options: CollectionOptions) {
     this.name = options.name;
     this.configValue = options.config;
-    this.specList = vectorSpecs(options.config.params.vectors ?? {});
+    this.specList = collectionSpecs(options.config);
     for (const [field, schema] of options.payloadIndexes ?? []) this.indexes.set(field, schema);
     const restored = options.restore;
     if (restored !== undefined) {
@@ -93,7 +94,7 @@ export class Collection {
     else this.indexes.set(field, schema);
   }
 
-  /** Dense vectors of this collection. */
+  /** Vectors of this collection: dense ones, then sparse ones (`sparse` set). */
   get specs(): readonly VectorSpec[] {
     return this.specList;
   }
@@ -254,7 +255,7 @@ export class Collection {
     selector: PointSelector,
     version: number,
     save: (key: PointKey) => void,
-    mutate: (point: { payload: Payload; vectors: Map<string, Float32Array> }) => void,
+    mutate: (point: { payload: Payload; vectors: Map<string, StoredVector> }) => void,
   ): void {
     for (const key of this.select(selector, true)) {
       save(key);
@@ -266,7 +267,7 @@ export class Collection {
   private rewrite(
     key: PointKey,
     version: number,
-    mutate: (point: { payload: Payload; vectors: Map<string, Float32Array> }) => void,
+    mutate: (point: { payload: Payload; vectors: Map<string, StoredVector> }) => void,
   ): void {
     const loc = this.locations.get(key)!;
     const point = loc.segment.read(loc.offset);

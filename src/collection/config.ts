@@ -30,8 +30,10 @@ export interface VectorSpec {
   name: string;
   /** Dimension: every vector of this name has exactly this many components. */
   size: number;
-  /** How two vectors are compared. */
+  /** How two vectors are compared (sparse vectors: `Dot`). */
   distance: Distance;
+  /** Set for a sparse vector (then `size` is 0): its value modifier. */
+  sparse?: { modifier: 'idf' | 'none' };
 }
 
 /** Largest dimension accepted (Qdrant's limit). */
@@ -241,6 +243,62 @@ function checkVectorParams(raw: unknown, path: string): Schemas['VectorParams'] 
   return params;
 }
 
+/** Parses Qdrant's `sparse_vectors` map (`{name: {index?, modifier?}}`). */
+function checkSparseVectorsConfig(
+  raw: unknown,
+  path: string,
+  dense: Schemas['VectorsConfig'],
+): Record<string, Schemas['SparseVectorParams']> {
+  const code = 'INVALID_COLLECTION_CONFIG' as const;
+  const obj = checkObject(raw, path, { code });
+  const denseNames = vectorSpecs(dense).map((s) => s.name);
+  const out: Record<string, Schemas['SparseVectorParams']> = {};
+  for (const [name, value] of Object.entries(obj)) {
+    const p = `${path}.${name}`;
+    if (name === '') fail(path, 'a sparse vector name must not be empty', { code });
+    if (denseNames.includes(name)) {
+      fail(p, `"${name}" is already a dense vector name; give the sparse vector another name`, {
+        code,
+      });
+    }
+    const params = checkSection(
+      value ?? {},
+      { index: { kind: 'any' }, modifier: { kind: 'enum', values: ['idf', 'none'] } },
+      p,
+    );
+    const entry: Schemas['SparseVectorParams'] = {};
+    if (params.index !== undefined) {
+      entry.index = checkSection(
+        params.index,
+        {
+          full_scan_threshold: { kind: 'int', min: 0 },
+          on_disk: { kind: 'bool' },
+          datatype: { kind: 'enum', values: ['float32', 'uint8', 'float16'] },
+          memory: { kind: 'any' },
+        },
+        `${p}.index`,
+      );
+    }
+    if (params.modifier !== undefined) entry.modifier = params.modifier as 'idf' | 'none';
+    out[name] = entry;
+  }
+  return out;
+}
+
+/** The sparse vectors a `sparse_vectors` map declares, by name. */
+export function sparseSpecs(
+  sparse: Record<string, Schemas['SparseVectorParams']> | null | undefined,
+): VectorSpec[] {
+  return Object.entries(sparse ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, p]) => ({
+      name,
+      size: 0,
+      distance: 'Dot' as const,
+      sparse: { modifier: p.modifier === 'idf' ? ('idf' as const) : ('none' as const) },
+    }));
+}
+
 /** Parses Qdrant's `VectorsConfig`: one unnamed `VectorParams` or a map of named ones. */
 export function checkVectorsConfig(raw: unknown, path: string): Schemas['VectorsConfig'] {
   const obj = checkObject(raw, path, { code: 'INVALID_COLLECTION_CONFIG' });
@@ -296,12 +354,9 @@ export function createCollectionConfig(raw: unknown): Schemas['CollectionConfig'
     body.vectors === undefined || body.vectors === null
       ? {}
       : checkVectorsConfig(body.vectors, 'vectors');
-  if (body.sparse_vectors !== undefined && body.sparse_vectors !== null) {
-    const sparse = checkObject(body.sparse_vectors, 'sparse_vectors', { code });
-    if (Object.keys(sparse).length > 0) {
-      fail('sparse_vectors', 'sparse vectors are not supported yet; omit sparse_vectors', { code });
-    }
-  }
+  const sparseVectors = optional(body.sparse_vectors, (v) =>
+    checkSparseVectorsConfig(v, 'sparse_vectors', vectors),
+  );
   const params: Schemas['CollectionParams'] = {
     vectors,
     shard_number:
@@ -317,6 +372,7 @@ export function createCollectionConfig(raw: unknown): Schemas['CollectionConfig'
     on_disk_payload:
       optional(body.on_disk_payload, (v) => checkBool(v, 'on_disk_payload', { code })) ?? true,
   };
+  if (sparseVectors !== undefined) params.sparse_vectors = sparseVectors;
   const sharding = optional(body.sharding_method, (v) =>
     checkEnum(v, ['auto', 'custom'] as const, 'sharding_method', { code }),
   );
@@ -450,9 +506,13 @@ export function updateCollectionConfig(
         : checkQuantization(body.quantization_config, 'quantization_config');
   }
   if (body.sparse_vectors != null) {
-    const sparse = checkObject(body.sparse_vectors, 'sparse_vectors', { code });
-    if (Object.keys(sparse).length > 0) {
-      fail('sparse_vectors', 'sparse vectors are not supported yet; omit sparse_vectors', { code });
+    const diff = checkSparseVectorsConfig(body.sparse_vectors, 'sparse_vectors', {});
+    const current = next.params.sparse_vectors ?? {};
+    for (const [name, p] of Object.entries(diff)) {
+      if (current[name] === undefined) {
+        fail(`sparse_vectors.${name}`, `collection has no sparse vector named "${name}"`, { code });
+      }
+      current[name] = { ...current[name], ...p };
     }
   }
   if (body.strict_mode_config != null) {
@@ -494,4 +554,12 @@ export function checkCollectionName(raw: unknown, path = 'collection_name'): str
     );
   }
   return raw;
+}
+
+/** Every vector of a collection: dense ones (unnamed first, then by name), then sparse ones. */
+export function collectionSpecs(config: Schemas['CollectionConfig']): VectorSpec[] {
+  return [
+    ...vectorSpecs(config.params.vectors ?? {}),
+    ...sparseSpecs(config.params.sparse_vectors),
+  ];
 }

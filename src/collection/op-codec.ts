@@ -4,39 +4,58 @@
  * copy), and exact (no float → text → float round trip). The WAL frames, checksums and numbers the records; this is only their body.
  *
  * Body layout: `{ v: 1, first: number, ops: EncodedOp[] }`: `first` is the op number of the
- * first operation (the others follow consecutively; replay skips records whose ops are already
- * in the state, which makes it idempotent), and an op is the `CollectionOp` with vector maps
- * turned into plain objects (name → Float32Array).
+ * first operation (the others follow consecutively; replay skips records whose operations are
+ * already in the state, which makes it idempotent), and an op is the `CollectionOp` with its
+ * points' vectors packed (see {@link PackedVectors}).
  */
 import { Packr } from 'msgpackr';
 import { QuiverError } from '../errors.js';
 import type { CollectionOp } from './operations.js';
 import type { Payload } from '../payload/payload.js';
+import { type StoredVector, isSparse } from '../segment/sparse-column.js';
 
 const VERSION = 1;
 const packr = new Packr({ useRecords: false });
 
 /**
- * Vectors of an op's points, packed: every vector's float32 bytes back to back in one blob (one
- * copy, written as one MessagePack bin), and per point the names of its vectors in blob order.
+ * Vectors of an op's points, packed: every dense vector's float32 bytes back to back in one blob
+ * (one copy, written as one MessagePack bin), and per point the names of its dense vectors in
+ * blob order. Sparse vectors are kept per point as raw bytes of their indices and values.
  */
 interface PackedVectors {
   names: string[][];
   dims: number[][];
   blob: Uint8Array;
+  sparse?: Record<string, { i: Uint8Array; v: Uint8Array }>[];
 }
 
-function packVectors(points: readonly { vectors: Map<string, Float32Array> }[]): PackedVectors {
+function bytesOf(view: Uint32Array | Float32Array): Uint8Array {
+  return new Uint8Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
+}
+
+function packVectors(points: readonly { vectors: Map<string, StoredVector> }[]): PackedVectors {
   let floats = 0;
-  for (const p of points) for (const v of p.vectors.values()) floats += v.length;
+  let anySparse = false;
+  for (const p of points) {
+    for (const v of p.vectors.values()) {
+      if (isSparse(v)) anySparse = true;
+      else floats += v.length;
+    }
+  }
   const all = new Float32Array(floats);
   const names: string[][] = [];
   const dims: number[][] = [];
+  const sparse: Record<string, { i: Uint8Array; v: Uint8Array }>[] = [];
   let at = 0;
   for (const p of points) {
     const n: string[] = [];
     const d: number[] = [];
+    const s: Record<string, { i: Uint8Array; v: Uint8Array }> = {};
     for (const [name, v] of p.vectors) {
+      if (isSparse(v)) {
+        s[name] = { i: bytesOf(v.indices), v: bytesOf(v.values) };
+        continue;
+      }
       all.set(v, at);
       at += v.length;
       n.push(name);
@@ -44,22 +63,31 @@ function packVectors(points: readonly { vectors: Map<string, Float32Array> }[]):
     }
     names.push(n);
     dims.push(d);
+    sparse.push(s);
   }
-  return { names, dims, blob: new Uint8Array(all.buffer) };
+  const packed: PackedVectors = { names, dims, blob: new Uint8Array(all.buffer) };
+  if (anySparse) packed.sparse = sparse;
+  return packed;
 }
 
-function unpackVectors(packed: PackedVectors): Map<string, Float32Array>[] {
+function unpackVectors(packed: PackedVectors): Map<string, StoredVector>[] {
   // Copy once into an aligned buffer; each vector is then a view into it.
   const all = new Float32Array(packed.blob.byteLength / 4);
   new Uint8Array(all.buffer).set(packed.blob);
   let at = 0;
   return packed.names.map((names, i) => {
-    const map = new Map<string, Float32Array>();
+    const map = new Map<string, StoredVector>();
     names.forEach((name, j) => {
       const dim = packed.dims[i]![j]!;
       map.set(name, all.subarray(at, at + dim));
       at += dim;
     });
+    for (const [name, sv] of Object.entries(packed.sparse?.[i] ?? {})) {
+      map.set(name, {
+        indices: new Uint32Array(new Uint8Array(sv.i).buffer),
+        values: new Float32Array(new Uint8Array(sv.v).buffer),
+      });
+    }
     return map;
   });
 }

@@ -16,6 +16,7 @@ import { compileFilter } from '../payload/filter.js';
 import { parseKeyPath } from '../payload/key-path.js';
 import { type Payload, toPayload } from '../payload/payload.js';
 import { type PointKey, toPointKey } from '../segment/point-id.js';
+import type { StoredVector } from '../segment/sparse-column.js';
 import type { VectorSpec } from './config.js';
 import { specFor, toBatchVectors, toVectorMap } from './vectors-input.js';
 
@@ -25,7 +26,7 @@ export type PointSelector = { kind: 'ids'; keys: PointKey[] } | { kind: 'filter'
 /** A point to write: vectors already validated and normalised. */
 export interface PointWrite {
   key: PointKey;
-  vectors: Map<string, Float32Array>;
+  vectors: Map<string, StoredVector>;
   payload: Payload;
 }
 
@@ -37,7 +38,7 @@ export type CollectionOp =
   | { type: 'overwrite_payload'; selector: PointSelector; payload: Payload }
   | { type: 'delete_payload'; selector: PointSelector; keys: string[] }
   | { type: 'clear_payload'; selector: PointSelector }
-  | { type: 'update_vectors'; points: { key: PointKey; vectors: Map<string, Float32Array> }[] }
+  | { type: 'update_vectors'; points: { key: PointKey; vectors: Map<string, StoredVector> }[] }
   | { type: 'delete_vectors'; selector: PointSelector; names: string[] };
 
 /** Parses a list of ids. */

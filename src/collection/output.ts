@@ -118,12 +118,16 @@ export function selectVectors(
     const v = segment.columns.get(DEFAULT_VECTOR)?.get(offset);
     return v === undefined ? null : Array.from(v);
   }
-  const out: Record<string, number[]> = {};
+  const out: Record<string, unknown> = {};
   for (const name of names) {
     const v = segment.columns.get(name)?.get(offset);
     if (v !== undefined) out[name] = Array.from(v);
+    const sparse = segment.sparse.get(name)?.get(offset);
+    if (sparse !== undefined) {
+      out[name] = { indices: Array.from(sparse.indices), values: Array.from(sparse.values) };
+    }
   }
-  return out;
+  return out as Schemas['VectorStructOutput'];
 }
 
 /** Options for {@link toRecord}. */

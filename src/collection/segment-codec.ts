@@ -6,8 +6,11 @@
  * MessagePack:
  * ```
  * { id: number, keys: string[], versions: number[], payloads: object[],
- *   vectors: { [name]: { dim: number, data: Float32Array (count * dim), present: Uint8Array } } }
+ *   vectors: { [name]: { dim: number, data: Float32Array (count * dim), present: Uint8Array } },
+ *   sparse?: { [name]: { present: Uint8Array, lengths: Uint32Array (count), indices: Uint32Array,
+ *                        values: Float32Array } } }
  * ```
+ * Typed arrays are stored as raw little-endian bytes (MessagePack bin).
  */
 import { Packr } from 'msgpackr';
 import { QuiverError } from '../errors.js';
@@ -15,6 +18,7 @@ import type { Payload } from '../payload/payload.js';
 import { PlainSegment } from '../segment/plain-segment.js';
 import { decodeCheckedFile, encodeCheckedFile } from '../storage/checked-file.js';
 import type { VectorSpec } from './config.js';
+import type { StoredVector } from '../segment/sparse-column.js';
 
 const MAGIC = 'QSEG';
 const VERSION = 1;
@@ -25,7 +29,23 @@ interface SegmentBody {
   keys: string[];
   versions: number[];
   payloads: Payload[];
-  vectors: Record<string, { dim: number; data: Float32Array; present: Uint8Array }>;
+  vectors: Record<string, { dim: number; data: Uint8Array; present: Uint8Array }>;
+  sparse?: Record<
+    string,
+    { present: Uint8Array; lengths: Uint8Array; indices: Uint8Array; values: Uint8Array }
+  >;
+}
+
+function bytes(view: Float32Array | Uint32Array): Uint8Array {
+  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+}
+
+/** An aligned copy of MessagePack bin bytes as a typed array. */
+function floats(b: Uint8Array): Float32Array {
+  return new Float32Array(new Uint8Array(b).buffer);
+}
+function u32s(b: Uint8Array): Uint32Array {
+  return new Uint32Array(new Uint8Array(b).buffer);
 }
 
 /** The live points of `segment` as a checked file. */
@@ -48,7 +68,35 @@ export function encodeSegment(segment: PlainSegment): Uint8Array {
       present[i] = 1;
       data.set(column.data.subarray(o * column.dim, (o + 1) * column.dim), i * column.dim);
     });
-    body.vectors[name] = { dim: column.dim, data, present };
+    body.vectors[name] = { dim: column.dim, data: bytes(data), present };
+  }
+  for (const [name, column] of segment.sparse) {
+    const lengths = new Uint32Array(live.length);
+    const present = new Uint8Array(live.length);
+    let total = 0;
+    live.forEach((o, i) => {
+      const v = column.get(o);
+      if (v === undefined) return;
+      present[i] = 1;
+      total += lengths[i] = v.indices.length;
+    });
+    const indices = new Uint32Array(total);
+    const values = new Float32Array(total);
+    let at = 0;
+    for (const o of live) {
+      const v = column.get(o);
+      if (v === undefined) continue;
+      indices.set(v.indices, at);
+      values.set(v.values, at);
+      at += v.indices.length;
+    }
+    body.sparse ??= {};
+    body.sparse[name] = {
+      present,
+      lengths: bytes(lengths),
+      indices: bytes(indices),
+      values: bytes(values),
+    };
   }
   return encodeCheckedFile({ magic: MAGIC, version: VERSION, body: packr.pack(body) });
 }
@@ -73,18 +121,60 @@ export function decodeSegment(
   const body = packr.unpack(file.body) as SegmentBody;
   const segment = new PlainSegment(body.id, specs);
   const count = body.keys.length;
-  for (let i = 0; i < count; i++) {
-    const vectors = new Map<string, Float32Array>();
-    for (const spec of specs) {
-      const col = body.vectors[spec.name];
-      if (col === undefined || col.dim !== spec.size) {
-        throw new QuiverError(
-          'CORRUPT_DATA',
-          `${path}: vector "${spec.name}" is missing or has the wrong dimension`,
-        );
+  const dense = new Map<string, { dim: number; data: Float32Array; present: Uint8Array }>();
+  const sparse = new Map<
+    string,
+    {
+      present: Uint8Array;
+      lengths: Uint32Array;
+      indices: Uint32Array;
+      values: Float32Array;
+      starts: number[];
+    }
+  >();
+  for (const spec of specs) {
+    if (spec.sparse !== undefined) {
+      const col = body.sparse?.[spec.name];
+      if (col === undefined) continue; // added to the config after this segment was written
+      const lengths = u32s(col.lengths);
+      const starts: number[] = [];
+      let at = 0;
+      for (const n of lengths) {
+        starts.push(at);
+        at += n;
       }
+      sparse.set(spec.name, {
+        present: col.present,
+        lengths,
+        indices: u32s(col.indices),
+        values: floats(col.values),
+        starts,
+      });
+      continue;
+    }
+    const col = body.vectors[spec.name];
+    if (col === undefined || col.dim !== spec.size) {
+      throw new QuiverError(
+        'CORRUPT_DATA',
+        `${path}: vector "${spec.name}" is missing or has the wrong dimension`,
+      );
+    }
+    dense.set(spec.name, { dim: col.dim, data: floats(col.data), present: col.present });
+  }
+  for (let i = 0; i < count; i++) {
+    const vectors = new Map<string, StoredVector>();
+    for (const [name, col] of dense) {
       if (col.present[i] === 1)
-        vectors.set(spec.name, col.data.subarray(i * col.dim, (i + 1) * col.dim));
+        vectors.set(name, col.data.subarray(i * col.dim, (i + 1) * col.dim));
+    }
+    for (const [name, col] of sparse) {
+      if (col.present[i] !== 1) continue;
+      const n = col.lengths[i]!;
+      const from = col.starts[i]!;
+      vectors.set(name, {
+        indices: col.indices.slice(from, from + n),
+        values: col.values.slice(from, from + n),
+      });
     }
     segment.append({
       key: body.keys[i]!,

@@ -5,7 +5,9 @@
 import { checkArray, describeValue, fail } from '../api/check.js';
 import { QuiverError } from '../errors.js';
 import { normalizeInPlace } from '../kernels/distance.js';
+import type { StoredVector } from '../segment/sparse-column.js';
 import { DEFAULT_VECTOR, type VectorSpec } from './config.js';
+import { toSparseVector } from './sparse-input.js';
 
 /** Human form of a vector name for messages. */
 export function showVectorName(name: string): string {
@@ -32,7 +34,7 @@ export function specFor(specs: readonly VectorSpec[], name: string, path: string
 export function toDenseVector(raw: unknown, spec: VectorSpec, path: string): Float32Array {
   if (!Array.isArray(raw)) {
     if (raw !== null && typeof raw === 'object' && 'indices' in raw) {
-      fail(path, `${showVectorName(spec.name)} is dense; sparse vectors are not supported yet`, {
+      fail(path, `${showVectorName(spec.name)} is dense; give an array of ${spec.size} numbers`, {
         code: 'INVALID_VECTOR',
       });
     }
@@ -67,13 +69,18 @@ export function toDenseVector(raw: unknown, spec: VectorSpec, path: string): Flo
   return out;
 }
 
+/** Parses one vector of any kind for `spec`. */
+export function toStoredVector(raw: unknown, spec: VectorSpec, path: string): StoredVector {
+  return spec.sparse !== undefined ? toSparseVector(raw, path) : toDenseVector(raw, spec, path);
+}
+
 /** Parses a `VectorStruct` into vectors by name. */
 export function toVectorMap(
   raw: unknown,
   specs: readonly VectorSpec[],
   path: string,
-): Map<string, Float32Array> {
-  const out = new Map<string, Float32Array>();
+): Map<string, StoredVector> {
+  const out = new Map<string, StoredVector>();
   if (Array.isArray(raw)) {
     if (raw.length > 0 && Array.isArray(raw[0])) {
       fail(path, 'multivectors are not supported yet', { code: 'INVALID_VECTOR' });
@@ -92,7 +99,7 @@ export function toVectorMap(
   }
   for (const [name, value] of Object.entries(raw)) {
     const p = `${path}.${name === '' ? '""' : name}`;
-    out.set(name, toDenseVector(value, specFor(specs, name, p), p));
+    out.set(name, toStoredVector(value, specFor(specs, name, p), p));
   }
   return out;
 }
@@ -103,8 +110,8 @@ export function toBatchVectors(
   count: number,
   specs: readonly VectorSpec[],
   path: string,
-): Map<string, Float32Array>[] {
-  const rows = Array.from({ length: count }, () => new Map<string, Float32Array>());
+): Map<string, StoredVector>[] {
+  const rows = Array.from({ length: count }, () => new Map<string, StoredVector>());
   const columns: [string, unknown][] = Array.isArray(raw)
     ? [[DEFAULT_VECTOR, raw]]
     : raw !== null && typeof raw === 'object'
@@ -125,7 +132,7 @@ export function toBatchVectors(
         code: 'INVALID_VECTOR',
       });
     }
-    list.forEach((v, i) => rows[i]!.set(name, toDenseVector(v, spec, `${p}[${i}]`)));
+    list.forEach((v, i) => rows[i]!.set(name, toStoredVector(v, spec, `${p}[${i}]`)));
   }
   return rows;
 }

@@ -31,11 +31,30 @@ import {
   parseUpsert,
 } from '../collection/operations.js';
 import { count, retrieve, scroll } from '../collection/read.js';
-import { query, search } from '../collection/query.js';
 import { CollectionStore } from '../collection/collection-store.js';
 import type { FileSystem, DirLock } from '../storage/file-system.js';
 import { joinPath } from '../storage/file-system.js';
 import { removeTempFiles } from '../storage/checked-file.js';
+import { queryBatch, queryGroups, queryPoints } from '../collection/query/api.js';
+import { cachedQuery } from '../collection/query/cache.js';
+import {
+  type DuplicatesResult,
+  type RangeSearchResult,
+  type SimilarityResult,
+  findDuplicates,
+  rangeSearch,
+  similarity,
+} from '../collection/query/extensions.js';
+import { facet } from '../collection/query/facet.js';
+import { Deadline, checkTimeout } from '../collection/query/guards.js';
+import {
+  type LegacyKind,
+  legacyBatch,
+  legacyGroups,
+  legacySearch,
+} from '../collection/query/legacy.js';
+import { matrixOffsets, matrixPairs } from '../collection/query/matrix.js';
+import type { QueryContext } from '../collection/query/plan.js';
 import { applyAliasActions, parseAliasActions } from './aliases.js';
 import { type Catalog, newCollectionDir, readCatalog, writeCatalog } from './catalog.js';
 import { collectionInfo, checkPayloadIndex } from './collection-info.js';
@@ -125,6 +144,17 @@ function stripReadParams(args: unknown): Record<string, unknown> {
   const { consistency: _c, timeout: _t, ...body } = checkObject(args ?? {}, '');
   return body;
 }
+
+/** Read params of Qdrant's search endpoints, accepted with every query body. */
+export interface ReadParams {
+  /** Read consistency (single node: ignored). */
+  consistency?: unknown;
+  /** Seconds before the query is aborted with `TIMEOUT`. */
+  timeout?: number;
+}
+
+/** A legacy (Qdrant <= 1.18) search, recommend or discover body. */
+export type LegacyBody = Record<string, unknown> & ReadParams;
 
 /** An embedded Quiver database (see the module comment). */
 export class Quiver {
@@ -598,17 +628,176 @@ export class Quiver {
     return scroll(this.resolve(name), stripReadParams(args));
   }
 
-  /** Query API: nearest points to a vector or to a stored point. */
+  /** Query API: nearest, recommend, discover, context, order_by, fusion, sample; prefetch. */
   async query(
     name: string,
-    args: Schemas['QueryRequest'] & { consistency?: unknown; timeout?: number },
+    args: Schemas['QueryRequest'] & ReadParams,
   ): Promise<Schemas['QueryResponse']> {
-    return query(this.resolve(name), stripReadParams(args));
+    return this.read(name, 'query', args, queryPoints);
   }
 
   /** Legacy search (Qdrant <= 1.18 `SearchRequest`). */
-  async search(name: string, args: Record<string, unknown>): Promise<Schemas['ScoredPoint'][]> {
-    return search(this.resolve(name), stripReadParams(args));
+  async search(name: string, args: LegacyBody): Promise<Schemas['ScoredPoint'][]> {
+    return this.read(name, 'search', args, (ctx, body) => legacySearch(ctx, 'search', body));
+  }
+
+  // ---- Query API and search (collection/query/) ----
+
+  /** Runs a read with a query context: `timeout` (seconds) and `consistency` split off, cached. */
+  private read<T>(
+    name: string,
+    method: string,
+    args: unknown,
+    run: (ctx: QueryContext, body: Record<string, unknown>) => T,
+  ): T {
+    const collection = this.resolve(name);
+    const { consistency: _c, timeout, ...body } = checkObject(args ?? {}, '');
+    const ctx: QueryContext = {
+      collection,
+      resolve: (other) => this.resolve(other),
+      deadline: new Deadline(checkTimeout(timeout)),
+    };
+    return cachedQuery(collection, method, body, () => run(ctx, body));
+  }
+
+  /** Several Query API requests (`{searches: [...]}`), validated together before any runs. */
+  async queryBatch(
+    name: string,
+    args: Schemas['QueryRequestBatch'] & ReadParams,
+  ): Promise<Schemas['QueryResponse'][]> {
+    return this.read(name, 'queryBatch', args, queryBatch);
+  }
+
+  /** Query API with the hits grouped by a payload key (`group_by`, `group_size`, `with_lookup`). */
+  async queryGroups(
+    name: string,
+    args: Schemas['QueryGroupsRequest'] & ReadParams,
+  ): Promise<Schemas['GroupsResult']> {
+    return this.read(name, 'queryGroups', args, queryGroups);
+  }
+
+  private legacy<K extends LegacyKind>(kind: K) {
+    return {
+      batch: (name: string, args: { searches: LegacyBody[] } & ReadParams) =>
+        this.read(name, `${kind}Batch`, args, (ctx, body) => legacyBatch(ctx, kind, body)),
+      groups: (name: string, args: LegacyBody) =>
+        this.read(name, `${kind}Groups`, args, (ctx, body) => legacyGroups(ctx, kind, body)),
+      single: (name: string, args: LegacyBody) =>
+        this.read(name, kind, args, (ctx, body) => legacySearch(ctx, kind, body)),
+    };
+  }
+
+  /** Legacy search batch (Qdrant <= 1.18 `SearchRequestBatch`). */
+  async searchBatch(
+    name: string,
+    args: { searches: LegacyBody[] } & ReadParams,
+  ): Promise<Schemas['ScoredPoint'][][]> {
+    return this.legacy('search').batch(name, args);
+  }
+
+  /** Legacy grouped search (Qdrant <= 1.18 `SearchGroupsRequest`). */
+  async searchGroups(name: string, args: LegacyBody): Promise<Schemas['GroupsResult']> {
+    return this.legacy('search').groups(name, args);
+  }
+
+  /** Legacy recommend (Qdrant <= 1.18 `RecommendRequest`). */
+  async recommend(name: string, args: LegacyBody): Promise<Schemas['ScoredPoint'][]> {
+    return this.legacy('recommend').single(name, args);
+  }
+
+  /** Legacy recommend batch (Qdrant <= 1.18 `RecommendRequestBatch`). */
+  async recommendBatch(
+    name: string,
+    args: { searches: LegacyBody[] } & ReadParams,
+  ): Promise<Schemas['ScoredPoint'][][]> {
+    return this.legacy('recommend').batch(name, args);
+  }
+
+  /** Legacy grouped recommend (Qdrant <= 1.18 `RecommendGroupsRequest`). */
+  async recommendGroups(name: string, args: LegacyBody): Promise<Schemas['GroupsResult']> {
+    return this.legacy('recommend').groups(name, args);
+  }
+
+  /** Legacy discover (Qdrant <= 1.18 `DiscoverRequest`). */
+  async discover(name: string, args: LegacyBody): Promise<Schemas['ScoredPoint'][]> {
+    return this.legacy('discover').single(name, args);
+  }
+
+  /** Legacy discover batch (Qdrant <= 1.18 `DiscoverRequestBatch`). */
+  async discoverBatch(
+    name: string,
+    args: { searches: LegacyBody[] } & ReadParams,
+  ): Promise<Schemas['ScoredPoint'][][]> {
+    return this.legacy('discover').batch(name, args);
+  }
+
+  /** Counts of the distinct values of a payload key among the points matching a filter. */
+  async facet(
+    name: string,
+    args: Schemas['FacetRequest'] & ReadParams,
+  ): Promise<Schemas['FacetResponse']> {
+    return this.read(name, 'facet', args, facet);
+  }
+
+  /** Distance matrix of a sample of points, as `{a, b, score}` pairs. */
+  async searchMatrixPairs(
+    name: string,
+    args: Schemas['SearchMatrixRequest'] & ReadParams = {},
+  ): Promise<Schemas['SearchMatrixPairsResponse']> {
+    return this.read(name, 'searchMatrixPairs', args, matrixPairs);
+  }
+
+  /** Distance matrix of a sample of points, in offsets (coordinate) form. */
+  async searchMatrixOffsets(
+    name: string,
+    args: Schemas['SearchMatrixRequest'] & ReadParams = {},
+  ): Promise<Schemas['SearchMatrixOffsetsResponse']> {
+    return this.read(name, 'searchMatrixOffsets', args, matrixOffsets);
+  }
+
+  // ---- Quiver extensions (not in Qdrant's API; see docs/query.md) ----
+
+  /** Extension: the score of two stored points `a` and `b` under vector `using`. */
+  async similarity(
+    name: string,
+    args: {
+      a: Schemas['ExtendedPointId'];
+      b: Schemas['ExtendedPointId'];
+      using?: string;
+    } & ReadParams,
+  ): Promise<SimilarityResult> {
+    return this.read(name, 'similarity', args, similarity);
+  }
+
+  /** Extension: pairs of points whose score meets `threshold`, best first, paged. */
+  async findDuplicates(
+    name: string,
+    args: {
+      threshold: number;
+      using?: string;
+      filter?: Schemas['Filter'];
+      limit?: number;
+      offset?: number;
+    } & ReadParams,
+  ): Promise<DuplicatesResult> {
+    return this.read(name, 'findDuplicates', args, findDuplicates);
+  }
+
+  /** Extension: every point whose score for `query` meets `threshold`, best first, paged. */
+  async rangeSearch(
+    name: string,
+    args: {
+      query: Schemas['VectorInput'];
+      threshold: number;
+      using?: string;
+      filter?: Schemas['Filter'];
+      limit?: number;
+      offset?: number;
+      with_payload?: Schemas['WithPayloadInterface'];
+      with_vector?: Schemas['WithVector'];
+    } & ReadParams,
+  ): Promise<RangeSearchResult> {
+    return this.read(name, 'rangeSearch', args, rangeSearch);
   }
 
   // ---- snapshots ----

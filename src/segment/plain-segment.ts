@@ -12,6 +12,7 @@
 import type { VectorSpec } from '../collection/config.js';
 import type { Payload } from '../payload/payload.js';
 import type { PointKey } from './point-id.js';
+import { SparseColumn, type StoredVector, isSparse } from './sparse-column.js';
 import { VectorColumn } from './vector-column.js';
 
 /** A point as the engine stores it. */
@@ -22,8 +23,8 @@ export interface StoredPoint {
   version: number;
   /** The payload (owned by the segment: copy before handing out). */
   payload: Payload;
-  /** Dense vectors by name (unnamed: `""`). */
-  vectors: Map<string, Float32Array>;
+  /** Vectors by name (unnamed: `""`): dense, multivector (flat) or sparse. */
+  vectors: Map<string, StoredVector>;
 }
 
 /** A plain segment (see the module comment). */
@@ -38,13 +39,18 @@ export class PlainSegment {
   readonly payloads: Payload[] = [];
   /** Vector columns by vector name. */
   readonly columns = new Map<string, VectorColumn>();
+  /** Sparse vector columns by vector name. */
+  readonly sparse = new Map<string, SparseColumn>();
   private liveFlags = new Uint8Array(16);
   private live = 0;
   private changes = 0;
 
   constructor(id: number, specs: readonly VectorSpec[]) {
     this.id = id;
-    for (const spec of specs) this.columns.set(spec.name, new VectorColumn(spec.size));
+    for (const spec of specs) {
+      if (spec.sparse !== undefined) this.sparse.set(spec.name, new SparseColumn());
+      else this.columns.set(spec.name, new VectorColumn(spec.size));
+    }
   }
 
   /** Offsets ever used (live and tombstoned). */
@@ -79,7 +85,7 @@ export class PlainSegment {
     this.keys.push(point.key);
     this.versions.push(point.version);
     this.payloads.push(point.payload);
-    for (const [name, vector] of point.vectors) this.columns.get(name)?.set(offset, vector);
+    for (const [name, vector] of point.vectors) this.storeVector(offset, name, vector);
     this.liveFlags[offset] = 1;
     this.live++;
     return offset;
@@ -93,6 +99,7 @@ export class PlainSegment {
     this.live--;
     this.payloads[offset] = {};
     for (const column of this.columns.values()) column.clear(offset);
+    for (const column of this.sparse.values()) column.clear(offset);
   }
 
   /** Replaces the payload of a live point. */
@@ -103,19 +110,28 @@ export class PlainSegment {
   }
 
   /** Sets or (with `undefined`) removes one named vector of a live point. */
-  setVector(offset: number, name: string, vector: Float32Array | undefined, version: number): void {
-    const column = this.columns.get(name);
-    if (column === undefined) return;
+  setVector(offset: number, name: string, vector: StoredVector | undefined, version: number): void {
     this.changes++;
-    if (vector === undefined) column.clear(offset);
-    else column.set(offset, vector);
+    if (vector === undefined) {
+      this.columns.get(name)?.clear(offset);
+      this.sparse.get(name)?.clear(offset);
+    } else this.storeVector(offset, name, vector);
     this.versions[offset] = version;
+  }
+
+  private storeVector(offset: number, name: string, vector: StoredVector): void {
+    if (isSparse(vector)) this.sparse.get(name)?.set(offset, vector);
+    else this.columns.get(name)?.set(offset, vector);
   }
 
   /** A copy of the point at `offset` (payload deep-copied, vectors copied). */
   read(offset: number): StoredPoint {
-    const vectors = new Map<string, Float32Array>();
+    const vectors = new Map<string, StoredVector>();
     for (const [name, column] of this.columns) {
+      const v = column.get(offset);
+      if (v !== undefined) vectors.set(name, v);
+    }
+    for (const [name, column] of this.sparse) {
       const v = column.get(offset);
       if (v !== undefined) vectors.set(name, v);
     }

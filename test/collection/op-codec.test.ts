@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { decodeOps, encodeOps } from '../../src/collection/op-codec.js';
 import type { CollectionOp } from '../../src/collection/operations.js';
+import type { StoredVector } from '../../src/segment/sparse-column.js';
 
 const key = fc.oneof(
   fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map(String),
@@ -14,7 +15,25 @@ const vectors = fc
     fc.constantFrom('', 'a', 'img'),
     fc.array(fc.float({ noNaN: true, noDefaultInfinity: true }), { maxLength: 8 }),
   )
-  .map((d) => new Map(Object.entries(d).map(([k, v]) => [k, new Float32Array(v)])));
+  .map(
+    (d) =>
+      new Map<string, StoredVector>(Object.entries(d).map(([k, v]) => [k, new Float32Array(v)])),
+  );
+const sparse = fc.uniqueArray(fc.nat({ max: 1000 }), { maxLength: 6 }).chain((indices) =>
+  fc
+    .array(fc.float({ noNaN: true, noDefaultInfinity: true }), {
+      minLength: indices.length,
+      maxLength: indices.length,
+    })
+    .map((values) => ({
+      indices: new Uint32Array(indices),
+      values: new Float32Array(values),
+    })),
+);
+const vectorsWithSparse = fc.tuple(vectors, fc.option(sparse)).map(([m, s]) => {
+  if (s !== null) m.set('text', s);
+  return m;
+});
 const payload = fc
   .dictionary(
     fc.string({ maxLength: 5 }),
@@ -34,7 +53,7 @@ const selector = fc.oneof(
 const op: fc.Arbitrary<CollectionOp> = fc.oneof(
   fc.record({
     type: fc.constant('upsert' as const),
-    points: fc.array(fc.record({ key, vectors, payload }), { maxLength: 4 }),
+    points: fc.array(fc.record({ key, vectors: vectorsWithSparse, payload }), { maxLength: 4 }),
   }),
   fc.record({ type: fc.constant('delete' as const), selector }),
   fc.record({

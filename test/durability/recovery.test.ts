@@ -272,3 +272,30 @@ test('a second process cannot open the same data directory', () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('sparse and named vectors survive checkpoints, crashes and replay', async () => {
+  const fs = new MemoryFileSystem();
+  const db = await Quiver.open({ path: ROOT, fs });
+  await db.createCollection('c', {
+    vectors: { dense: { size: 2, distance: 'Cosine' } },
+    sparse_vectors: { text: { modifier: 'idf' } },
+  });
+  await db.upsert('c', {
+    points: [
+      { id: 1, vector: { dense: [1, 0], text: { indices: [3, 7], values: [0.5, 1.5] } } },
+      { id: 2, vector: { text: { indices: [], values: [] } } },
+      { id: 3, vector: { dense: [0, 1] } },
+    ],
+  });
+  await db.checkpointAll();
+  await db.upsert('c', { points: [{ id: 4, vector: { text: { indices: [1], values: [2] } } }] });
+  const expected = await state(db);
+  const reopened = await Quiver.open({ path: ROOT, fs: fs.crash() });
+  assert.deepEqual(await state(reopened), expected);
+  const hits = await reopened.query('c', { query: { indices: [7], values: [1] }, using: 'text' });
+  assert.deepEqual(
+    hits.points.map((p) => p.id),
+    [1],
+  );
+  await reopened.close();
+});
