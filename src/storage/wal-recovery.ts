@@ -72,7 +72,20 @@ export interface Recovered {
 export async function recoverSegments(options: RecoverOptions): Promise<Recovered> {
   const { fs, dir, warn } = options;
   const names = await fs.list(dir);
-  const spares = names.filter(isSpareName).map((n) => joinPath(dir, n));
+  // A spare is trusted only if it is all zeros: appends into a reused spare rely on zeros to
+  // mark the end of the data. A crash after a spare was renamed into a segment and written, but
+  // before the rename reached the directory, brings back the spare's name over record bytes;
+  // reusing that file would leave stale records after the new ones. Such a spare is removed.
+  let changedDir = false;
+  const spares: string[] = [];
+  for (const name of names.filter(isSpareName)) {
+    const path = joinPath(dir, name);
+    if ((await fs.readFile(path)).every((b) => b === 0)) spares.push(path);
+    else {
+      await fs.remove(path);
+      changedDir = true;
+    }
+  }
   const found = names
     .map((name) => ({ name, lsn: parseSegmentName(name) }))
     .filter((s): s is { name: string; lsn: number } => s.lsn !== undefined)
@@ -80,7 +93,6 @@ export async function recoverSegments(options: RecoverOptions): Promise<Recovere
 
   const segments: SegmentInfo[] = [];
   let records = 0;
-  let changedDir = false;
   for (let i = 0; i < found.length; i++) {
     const { name, lsn: nameLsn } = found[i]!;
     const path = joinPath(dir, name);

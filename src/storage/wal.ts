@@ -51,6 +51,8 @@
  *   (reported as `truncated-corruption`): the operator's choice to trade data for availability.
  * - A gap in LSNs between segments is what a crash during `truncateBelow` leaves (removals can
  *   persist out of order): the segments before the gap are removed (`removed-orphan-segments`).
+ * - A spare that is not all zeros is removed: a crash can undo a spare's rename into a segment
+ *   after records were written into it, and reusing it would leave them after new records.
  */
 import { QuiverError } from '../errors.js';
 import type { FileHandle, FileSystem } from './file-system.js';

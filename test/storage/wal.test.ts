@@ -229,6 +229,34 @@ describe('Wal', () => {
     await reopened.wal.close();
   });
 
+  test('a spare that came back from a crash holding record bytes is not reused', async () => {
+    // A crash after a spare was renamed into a segment and written, but before the rename was
+    // durable, leaves the spare's name over record bytes. Reusing it once left stale records
+    // after the new ones, and the next open failed with CORRUPT_DATA.
+    let fs = new MemoryFileSystem();
+    const opts = { dir: '/wal', capacityMb: 1 / 1024, segmentsAhead: 1 };
+    await (await Wal.open({ fs, ...opts })).wal.close();
+    const dirty = joinPath('/wal', 'wal-spare-000000000bad.log');
+    const handle = await fs.open(dirty, { create: true });
+    await handle.write({ bytes: new Uint8Array(1024).fill(0xa5), position: 0 });
+    await handle.sync();
+    await handle.close();
+    await fs.syncDir('/wal');
+    const { wal } = await Wal.open({ fs, ...opts });
+    assert.ok(!(await fs.list('/wal')).includes('wal-spare-000000000bad.log'));
+    for (let i = 1; i <= 6; i++) await wal.append(payloadOf(i, 400));
+    await wal.close();
+    fs = fs.crash();
+    const reopened = await Wal.open({ fs, ...opts });
+    assert.equal(reopened.lastLsn, 6);
+    const all = await readAll(reopened.wal);
+    assert.deepEqual(
+      all.map((r) => r.payload),
+      [1, 2, 3, 4, 5, 6].map((i) => payloadOf(i, 400)),
+    );
+    await reopened.wal.close();
+  });
+
   test('appends after close fail with CLOSED; oversized options are refused', async () => {
     const fs = new MemoryFileSystem();
     const { wal } = await Wal.open({ fs, dir: '/wal' });
