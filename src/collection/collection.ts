@@ -131,7 +131,7 @@ export class Collection {
     return {
       key: segment.keys[offset]!,
       payload: segment.payloads[offset]!,
-      hasVector: (name) => segment.columns.get(name)?.has(offset) ?? false,
+      hasVector: (name) => segment.hasVector(name, offset),
     };
   }
 

@@ -34,6 +34,11 @@ export interface VectorSpec {
   distance: Distance;
   /** Set for a sparse vector (then `size` is 0): its value modifier. */
   sparse?: { modifier: 'idf' | 'none' };
+  /**
+   * Set for a multivector (Qdrant's `multivector_config`): each point holds one or more vectors
+   * of `size` components, compared to a multivector query by `comparator`.
+   */
+  multivector?: { comparator: 'max_sim' };
 }
 
 /** Largest dimension accepted (Qdrant's limit). */
@@ -231,14 +236,18 @@ function checkVectorParams(raw: unknown, path: string): Schemas['VectorParams'] 
     checkEnum(v, ['float32', 'uint8', 'float16'] as const, `${path}.datatype`, { code }),
   );
   if (datatype !== undefined) params.datatype = datatype;
-  if (obj.multivector_config !== undefined && obj.multivector_config !== null) {
-    fail(
+  const multivector = optional(obj.multivector_config, (v) =>
+    checkSection(
+      v,
+      { comparator: { kind: 'enum', values: ['max_sim'] } },
       `${path}.multivector_config`,
-      'multivectors are not supported yet; omit multivector_config',
-      {
-        code,
-      },
-    );
+    ),
+  );
+  if (multivector !== undefined) {
+    if (multivector.comparator === undefined) {
+      fail(`${path}.multivector_config.comparator`, 'missing field; use "max_sim"', { code });
+    }
+    params.multivector_config = multivector as Schemas['MultiVectorConfig'];
   }
   return params;
 }
@@ -313,15 +322,21 @@ export function checkVectorsConfig(raw: unknown, path: string): Schemas['Vectors
   return out;
 }
 
+/** The spec of one dense (or multi-) vector. */
+function denseSpec(name: string, p: Schemas['VectorParams']): VectorSpec {
+  const spec: VectorSpec = { name, size: p.size, distance: p.distance };
+  if (p.multivector_config != null) spec.multivector = { comparator: 'max_sim' };
+  return spec;
+}
+
 /** The dense vectors a `VectorsConfig` declares, unnamed first, then by name. */
 export function vectorSpecs(vectors: Schemas['VectorsConfig']): VectorSpec[] {
   if (typeof (vectors as Schemas['VectorParams']).size === 'number') {
-    const p = vectors as Schemas['VectorParams'];
-    return [{ name: DEFAULT_VECTOR, size: p.size, distance: p.distance }];
+    return [denseSpec(DEFAULT_VECTOR, vectors as Schemas['VectorParams'])];
   }
   return Object.entries(vectors as Record<string, Schemas['VectorParams']>)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, p]) => ({ name, size: p.size, distance: p.distance }));
+    .map(([name, p]) => denseSpec(name, p));
 }
 
 const CREATE_FIELDS = [

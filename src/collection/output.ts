@@ -105,6 +105,13 @@ function copyPath(src: Payload, dst: Payload, key: string): void {
   }
 }
 
+/** A stored multivector as Qdrant returns it: one array per vector. */
+export function multiRows(data: Float32Array, dim: number): number[][] {
+  const rows: number[][] = [];
+  for (let i = 0; i < data.length; i += dim) rows.push(Array.from(data.subarray(i, i + dim)));
+  return rows;
+}
+
 /** The `vector` field of a returned point: a plain array for the unnamed-only case, else a map. */
 export function selectVectors(
   segment: PlainSegment,
@@ -116,12 +123,16 @@ export function selectVectors(
   const unnamedOnly = specs.length === 1 && specs[0]!.name === DEFAULT_VECTOR;
   if (unnamedOnly) {
     const v = segment.columns.get(DEFAULT_VECTOR)?.get(offset);
-    return v === undefined ? null : Array.from(v);
+    if (v !== undefined) return Array.from(v);
+    const m = segment.multi.get(DEFAULT_VECTOR);
+    return m?.has(offset) ? multiRows(m.get(offset)!, m.dim) : null;
   }
   const out: Record<string, unknown> = {};
   for (const name of names) {
     const v = segment.columns.get(name)?.get(offset);
     if (v !== undefined) out[name] = Array.from(v);
+    const m = segment.multi.get(name);
+    if (m?.has(offset)) out[name] = multiRows(m.get(offset)!, m.dim);
     const sparse = segment.sparse.get(name)?.get(offset);
     if (sparse !== undefined) {
       out[name] = { indices: Array.from(sparse.indices), values: Array.from(sparse.values) };

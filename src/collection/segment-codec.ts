@@ -8,7 +8,9 @@
  * { id: number, keys: string[], versions: number[], payloads: object[],
  *   vectors: { [name]: { dim: number, data: Float32Array (count * dim), present: Uint8Array } },
  *   sparse?: { [name]: { present: Uint8Array, lengths: Uint32Array (count), indices: Uint32Array,
- *                        values: Float32Array } } }
+ *                        values: Float32Array } },
+ *   multi?: { [name]: { dim: number, counts: Uint32Array (vectors per point, 0 = absent),
+ *                       data: Float32Array (all vectors back to back) } } }
  * ```
  * Typed arrays are stored as raw little-endian bytes (MessagePack bin).
  */
@@ -34,6 +36,7 @@ interface SegmentBody {
     string,
     { present: Uint8Array; lengths: Uint8Array; indices: Uint8Array; values: Uint8Array }
   >;
+  multi?: Record<string, { dim: number; counts: Uint8Array; data: Uint8Array }>;
 }
 
 function bytes(view: Float32Array | Uint32Array): Uint8Array {
@@ -98,6 +101,21 @@ export function encodeSegment(segment: PlainSegment): Uint8Array {
       values: bytes(values),
     };
   }
+  for (const [name, column] of segment.multi) {
+    const counts = new Uint32Array(live.length);
+    let total = 0;
+    live.forEach((o, i) => (total += counts[i] = (column.get(o)?.length ?? 0) / column.dim));
+    const data = new Float32Array(total * column.dim);
+    let at = 0;
+    for (const o of live) {
+      const v = column.get(o);
+      if (v === undefined) continue;
+      data.set(v, at);
+      at += v.length;
+    }
+    body.multi ??= {};
+    body.multi[name] = { dim: column.dim, counts: bytes(counts), data: bytes(data) };
+  }
   return encodeCheckedFile({ magic: MAGIC, version: VERSION, body: packr.pack(body) });
 }
 
@@ -132,7 +150,29 @@ export function decodeSegment(
       starts: number[];
     }
   >();
+  const multi = new Map<
+    string,
+    { dim: number; counts: Uint32Array; data: Float32Array; starts: number[] }
+  >();
   for (const spec of specs) {
+    if (spec.multivector !== undefined) {
+      const col = body.multi?.[spec.name];
+      if (col === undefined || col.dim !== spec.size) {
+        throw new QuiverError(
+          'CORRUPT_DATA',
+          `${path}: multivector "${spec.name}" is missing or has the wrong dimension`,
+        );
+      }
+      const counts = u32s(col.counts);
+      const starts: number[] = [];
+      let at = 0;
+      for (const n of counts) {
+        starts.push(at);
+        at += n * col.dim;
+      }
+      multi.set(spec.name, { dim: col.dim, counts, data: floats(col.data), starts });
+      continue;
+    }
     if (spec.sparse !== undefined) {
       const col = body.sparse?.[spec.name];
       if (col === undefined) continue; // added to the config after this segment was written
@@ -175,6 +215,12 @@ export function decodeSegment(
         indices: col.indices.slice(from, from + n),
         values: col.values.slice(from, from + n),
       });
+    }
+    for (const [name, col] of multi) {
+      const n = col.counts[i]!;
+      if (n === 0) continue;
+      const from = col.starts[i]!;
+      vectors.set(name, col.data.slice(from, from + n * col.dim));
     }
     segment.append({
       key: body.keys[i]!,

@@ -69,9 +69,43 @@ export function toDenseVector(raw: unknown, spec: VectorSpec, path: string): Flo
   return out;
 }
 
+/**
+ * Parses a multivector for `spec` (a non-empty array of vectors of `spec.size` components each,
+ * each checked and Cosine-normalised like a dense vector) into one `count * size` array.
+ */
+export function toMultiVector(raw: unknown, spec: VectorSpec, path: string): Float32Array {
+  const rows = checkArray(raw, path, { code: 'INVALID_VECTOR' });
+  if (rows.length === 0) {
+    fail(path, `${showVectorName(spec.name)} is a multivector; give at least one vector`, {
+      code: 'INVALID_VECTOR',
+    });
+  }
+  if (!Array.isArray(rows[0])) {
+    fail(
+      path,
+      `${showVectorName(spec.name)} is a multivector; give an array of vectors ` +
+        `(each an array of ${spec.size} numbers), e.g. [[...], [...]]`,
+      { code: 'INVALID_VECTOR' },
+    );
+  }
+  const out = new Float32Array(rows.length * spec.size);
+  rows.forEach((row, i) => out.set(toDenseVector(row, spec, `${path}[${i}]`), i * spec.size));
+  return out;
+}
+
 /** Parses one vector of any kind for `spec`. */
 export function toStoredVector(raw: unknown, spec: VectorSpec, path: string): StoredVector {
-  return spec.sparse !== undefined ? toSparseVector(raw, path) : toDenseVector(raw, spec, path);
+  if (spec.sparse !== undefined) return toSparseVector(raw, path);
+  if (spec.multivector !== undefined) return toMultiVector(raw, spec, path);
+  if (Array.isArray(raw) && Array.isArray(raw[0])) {
+    fail(
+      path,
+      `${showVectorName(spec.name)} is a single dense vector, not a multivector; give one ` +
+        `array of ${spec.size} numbers, or create the vector with multivector_config`,
+      { code: 'INVALID_VECTOR' },
+    );
+  }
+  return toDenseVector(raw, spec, path);
 }
 
 /** Parses a `VectorStruct` into vectors by name. */
@@ -82,10 +116,7 @@ export function toVectorMap(
 ): Map<string, StoredVector> {
   const out = new Map<string, StoredVector>();
   if (Array.isArray(raw)) {
-    if (raw.length > 0 && Array.isArray(raw[0])) {
-      fail(path, 'multivectors are not supported yet', { code: 'INVALID_VECTOR' });
-    }
-    out.set(DEFAULT_VECTOR, toDenseVector(raw, specFor(specs, DEFAULT_VECTOR, path), path));
+    out.set(DEFAULT_VECTOR, toStoredVector(raw, specFor(specs, DEFAULT_VECTOR, path), path));
     return out;
   }
   if (raw === null || typeof raw !== 'object') {

@@ -12,6 +12,7 @@
 import type { VectorSpec } from '../collection/config.js';
 import type { Payload } from '../payload/payload.js';
 import type { PointKey } from './point-id.js';
+import { MultiColumn } from './multi-column.js';
 import { SparseColumn, type StoredVector, isSparse } from './sparse-column.js';
 import { VectorColumn } from './vector-column.js';
 
@@ -41,6 +42,8 @@ export class PlainSegment {
   readonly columns = new Map<string, VectorColumn>();
   /** Sparse vector columns by vector name. */
   readonly sparse = new Map<string, SparseColumn>();
+  /** Multivector columns by vector name. */
+  readonly multi = new Map<string, MultiColumn>();
   private liveFlags = new Uint8Array(16);
   private live = 0;
   private changes = 0;
@@ -49,6 +52,8 @@ export class PlainSegment {
     this.id = id;
     for (const spec of specs) {
       if (spec.sparse !== undefined) this.sparse.set(spec.name, new SparseColumn());
+      else if (spec.multivector !== undefined)
+        this.multi.set(spec.name, new MultiColumn(spec.size));
       else this.columns.set(spec.name, new VectorColumn(spec.size));
     }
   }
@@ -71,6 +76,15 @@ export class PlainSegment {
   /** `true` when the point at `offset` is live (not tombstoned). */
   isLive(offset: number): boolean {
     return this.liveFlags[offset] === 1;
+  }
+
+  /** `true` when the point at `offset` has the vector `name`, of whatever kind. */
+  hasVector(name: string, offset: number): boolean {
+    return (
+      (this.columns.get(name)?.has(offset) ??
+        this.sparse.get(name)?.has(offset) ??
+        this.multi.get(name)?.has(offset)) === true
+    );
   }
 
   /** Appends a point; returns its offset. */
@@ -100,6 +114,7 @@ export class PlainSegment {
     this.payloads[offset] = {};
     for (const column of this.columns.values()) column.clear(offset);
     for (const column of this.sparse.values()) column.clear(offset);
+    for (const column of this.multi.values()) column.clear(offset);
   }
 
   /** Replaces the payload of a live point. */
@@ -115,12 +130,14 @@ export class PlainSegment {
     if (vector === undefined) {
       this.columns.get(name)?.clear(offset);
       this.sparse.get(name)?.clear(offset);
+      this.multi.get(name)?.clear(offset);
     } else this.storeVector(offset, name, vector);
     this.versions[offset] = version;
   }
 
   private storeVector(offset: number, name: string, vector: StoredVector): void {
     if (isSparse(vector)) this.sparse.get(name)?.set(offset, vector);
+    else if (this.multi.has(name)) this.multi.get(name)!.set(offset, vector);
     else this.columns.get(name)?.set(offset, vector);
   }
 
@@ -134,6 +151,10 @@ export class PlainSegment {
     for (const [name, column] of this.sparse) {
       const v = column.get(offset);
       if (v !== undefined) vectors.set(name, v);
+    }
+    for (const [name, column] of this.multi) {
+      const v = column.get(offset);
+      if (v !== undefined) vectors.set(name, v.slice());
     }
     return {
       key: this.keys[offset]!,

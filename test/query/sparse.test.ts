@@ -123,3 +123,22 @@ test('sparse vectors are validated, reported in the config and returned as {indi
     /already a dense vector/,
   );
 });
+
+test('has_vector matches points that hold a sparse vector (and only those)', async () => {
+  const db = await Quiver.open();
+  await db.createCollection('s', {
+    vectors: { d: { size: 1, distance: 'Dot' } },
+    sparse_vectors: { text: {} },
+  });
+  await db.upsert('s', {
+    points: [
+      { id: 1, vector: { d: [1], text: { indices: [1], values: [1] } } },
+      { id: 2, vector: { d: [1] } },
+    ],
+  });
+  const res = await db.scroll('s', { filter: { must: [{ has_vector: 'text' }] } });
+  assert.deepEqual(
+    res.points.map((p) => p.id),
+    [1],
+  );
+});

@@ -10,7 +10,7 @@ import { type ScoreFn, scoreFunction } from '../../kernels/distance.js';
 import type { Collection, Location } from '../collection.js';
 import { DEFAULT_VECTOR, type Distance, type VectorSpec } from '../config.js';
 import { toSparseVector } from '../sparse-input.js';
-import { toDenseVector } from '../vectors-input.js';
+import { toDenseVector, toMultiVector } from '../vectors-input.js';
 
 /** A parsed query vector. */
 export type QueryVector =
@@ -67,6 +67,64 @@ class DenseSpace implements VectorSpace {
 
   parse(raw: unknown, path: string): QueryVector {
     return { kind: 'dense', data: toDenseVector(raw, this.spec, path) };
+  }
+}
+
+/**
+ * A multivector name (`multivector_config: {comparator: "max_sim"}`): a point holds several
+ * vectors, and a multivector query scores it by MaxSim, the late-interaction score of ColBERT:
+ * for each query vector the best internal score against any of the point's vectors, summed.
+ * A single dense vector as the query is a multivector of one. Exact scoring only: multivectors
+ * are not in the HNSW graphs.
+ */
+class MultiSpace implements VectorSpace {
+  readonly kind = 'multi';
+  readonly name: string;
+  readonly distance: Distance;
+  private readonly fn: ScoreFn;
+
+  constructor(private readonly spec: VectorSpec) {
+    this.name = spec.name;
+    this.distance = spec.distance;
+    this.fn = scoreFunction(spec.distance);
+  }
+
+  get(loc: Location): QueryVector | undefined {
+    const data = loc.segment.multi.get(this.name)?.get(loc.offset);
+    return data === undefined
+      ? undefined
+      : { kind: 'multi', data: data.slice(), dim: this.spec.size };
+  }
+
+  private maxSim(query: Float32Array, doc: Float32Array): number {
+    const dim = this.spec.size;
+    let sum = 0;
+    for (let q = 0; q < query.length; q += dim) {
+      const one = query.subarray(q, q + dim);
+      let best = -Infinity;
+      for (let d = 0; d < doc.length; d += dim) best = Math.max(best, this.fn(one, doc, d, dim));
+      sum += best;
+    }
+    return sum;
+  }
+
+  score(query: QueryVector, loc: Location): number | undefined {
+    const doc = loc.segment.multi.get(this.name)?.get(loc.offset);
+    if (doc === undefined || query.kind === 'sparse') return undefined;
+    return this.maxSim(query.data, doc);
+  }
+
+  similarity(a: QueryVector, b: QueryVector): number {
+    if (a.kind === 'sparse' || b.kind === 'sparse') return -Infinity;
+    return this.maxSim(a.data, b.data);
+  }
+
+  parse(raw: unknown, path: string): QueryVector {
+    const data =
+      Array.isArray(raw) && !Array.isArray(raw[0])
+        ? toDenseVector(raw, this.spec, path)
+        : toMultiVector(raw, this.spec, path);
+    return { kind: 'multi', data, dim: this.spec.size };
   }
 }
 
@@ -158,6 +216,7 @@ class SparseSpace implements VectorSpace {
 export function spaceFor(collection: Collection, name: string, path: string): VectorSpace {
   const spec = collection.specs.find((s) => s.name === name);
   if (spec?.sparse !== undefined) return new SparseSpace(spec, collection);
+  if (spec?.multivector !== undefined) return new MultiSpace(spec);
   if (spec !== undefined) return new DenseSpace(spec);
   const names = collection.specs.map((s) =>
     s.name === DEFAULT_VECTOR ? '"" (unnamed)' : `"${s.name}"`,

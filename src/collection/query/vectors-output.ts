@@ -6,7 +6,7 @@ import type { Schemas } from '../../api/wire.js';
 import { checkArray, checkString } from '../../api/check.js';
 import type { Collection, Location } from '../collection.js';
 import { DEFAULT_VECTOR } from '../config.js';
-import type { VectorSelector } from '../output.js';
+import { type VectorSelector, multiRows } from '../output.js';
 import { type QueryVector, allVectorNames, spaceFor } from './space.js';
 
 /** Parses `with_vector` against every vector name of the collection. */
@@ -32,12 +32,8 @@ export function vectorOutput(v: QueryVector): number[] | number[][] | Schemas['S
       return Array.from(v.data);
     case 'sparse':
       return { indices: Array.from(v.indices), values: Array.from(v.values) };
-    case 'multi': {
-      const rows: number[][] = [];
-      for (let i = 0; i < v.data.length; i += v.dim)
-        rows.push(Array.from(v.data.subarray(i, i + v.dim)));
-      return rows;
-    }
+    case 'multi':
+      return multiRows(v.data, v.dim);
   }
 }
 
