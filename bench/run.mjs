@@ -5,10 +5,11 @@
 //   npm run bench -- ann --queries 200     the ANN bench with 200 queries
 //   npm run bench -- durability --quick    a short durability run
 // kernels: WASM SIMD vs scalar exact search; ann: Quiver HNSW vs hnswlib-node on Fashion-MNIST;
-// durability: durable upserts and recovery; wal: the write-ahead log alone.
+// durability: durable upserts and recovery; wal: the write-ahead log alone; server: the REST
+// API's big upsert and search overhead against bare Fastify (autocannon).
 import { spawnSync } from 'node:child_process';
 
-const BENCHES = ['kernels', 'ann', 'durability', 'wal'];
+const BENCHES = ['kernels', 'ann', 'durability', 'wal', 'server'];
 const args = process.argv.slice(2);
 const chosen = args.filter((a) => BENCHES.includes(a));
 const flags = args.filter((a) => !BENCHES.includes(a));

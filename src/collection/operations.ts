@@ -18,7 +18,7 @@ import { type Payload, toPayload } from '../payload/payload.js';
 import { type PointKey, toPointKey } from '../segment/point-id.js';
 import type { StoredVector } from '../segment/sparse-column.js';
 import type { VectorSpec } from './config.js';
-import { specFor, toBatchVectors, toVectorMap } from './vectors-input.js';
+import { VectorArena, specFor, toBatchVectors, toVectorMap } from './vectors-input.js';
 
 /** Which points an operation touches: listed ids, or all that match a (validated) filter. */
 export type PointSelector = { kind: 'ids'; keys: PointKey[] } | { kind: 'filter'; filter: unknown };
@@ -67,6 +67,14 @@ function prefix(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`;
 }
 
+/** Floats of a point's plain dense vectors (the size of a batch's vector arena per point). */
+function denseFloatsPerPoint(specs: readonly VectorSpec[]): number {
+  return specs.reduce(
+    (n, s) => (s.sparse === undefined && s.multivector === undefined ? n + s.size : n),
+    0,
+  );
+}
+
 /** Parses an upsert body: `{points: [...]}` or `{batch: {ids, vectors, payloads}}`. */
 export function parseUpsert(raw: unknown, specs: readonly VectorSpec[], path = ''): CollectionOp {
   const body = checkObject(raw, path);
@@ -75,6 +83,7 @@ export function parseUpsert(raw: unknown, specs: readonly VectorSpec[], path = '
     fail(path, 'give either "points" or "batch", not both');
   if (body.points !== undefined) {
     const list = checkArray(body.points, prefix(path, 'points'));
+    const arena = new VectorArena(list.length * denseFloatsPerPoint(specs));
     const points = list.map((p, i) => {
       const pp = `${prefix(path, 'points')}[${i}]`;
       const obj = checkObject(p, pp);
@@ -83,7 +92,7 @@ export function parseUpsert(raw: unknown, specs: readonly VectorSpec[], path = '
         fail(`${pp}.vector`, 'missing field; every point needs its vector(s)');
       return {
         key: toPointKey(obj.id, `${pp}.id`),
-        vectors: toVectorMap(obj.vector, specs, `${pp}.vector`),
+        vectors: toVectorMap(obj.vector, specs, `${pp}.vector`, arena),
         payload: obj.payload == null ? {} : toPayload(obj.payload, `${pp}.payload`),
       };
     });

@@ -30,8 +30,36 @@ export function specFor(specs: readonly VectorSpec[], name: string, path: string
   );
 }
 
+/**
+ * Hands out the dense vectors of one request from a single buffer, so that a batch's vectors lie
+ * back to back in memory and the write-ahead log can write them without copying (see
+ * `op-codec.ts`). When the buffer runs out (a guess that was too small) it allocates singly.
+ */
+export class VectorArena {
+  private readonly buffer: Float32Array;
+  private at = 0;
+
+  /** An arena of `floats` floats (the request's dense components, if known). */
+  constructor(floats: number) {
+    this.buffer = new Float32Array(floats);
+  }
+
+  /** `n` zeroed floats of the arena (or fresh ones when it is full). */
+  take(n: number): Float32Array {
+    if (this.at + n > this.buffer.length) return new Float32Array(n);
+    const out = this.buffer.subarray(this.at, this.at + n);
+    this.at += n;
+    return out;
+  }
+}
+
 /** Parses one dense vector for `spec` (dimension and finiteness checked, Cosine normalised). */
-export function toDenseVector(raw: unknown, spec: VectorSpec, path: string): Float32Array {
+export function toDenseVector(
+  raw: unknown,
+  spec: VectorSpec,
+  path: string,
+  arena?: VectorArena,
+): Float32Array {
   if (!Array.isArray(raw)) {
     if (raw !== null && typeof raw === 'object' && 'indices' in raw) {
       fail(path, `${showVectorName(spec.name)} is dense; give an array of ${spec.size} numbers`, {
@@ -50,7 +78,7 @@ export function toDenseVector(raw: unknown, spec: VectorSpec, path: string): Flo
       { path },
     );
   }
-  const out = new Float32Array(raw.length);
+  const out = arena?.take(raw.length) ?? new Float32Array(raw.length);
   for (let i = 0; i < raw.length; i++) {
     const x = raw[i];
     if (typeof x !== 'number' || !Number.isFinite(x)) {
@@ -93,8 +121,13 @@ export function toMultiVector(raw: unknown, spec: VectorSpec, path: string): Flo
   return out;
 }
 
-/** Parses one vector of any kind for `spec`. */
-export function toStoredVector(raw: unknown, spec: VectorSpec, path: string): StoredVector {
+/** Parses one vector of any kind for `spec` (dense ones from `arena` when given). */
+export function toStoredVector(
+  raw: unknown,
+  spec: VectorSpec,
+  path: string,
+  arena?: VectorArena,
+): StoredVector {
   if (spec.sparse !== undefined) return toSparseVector(raw, path);
   if (spec.multivector !== undefined) return toMultiVector(raw, spec, path);
   if (Array.isArray(raw) && Array.isArray(raw[0])) {
@@ -105,7 +138,7 @@ export function toStoredVector(raw: unknown, spec: VectorSpec, path: string): St
       { code: 'INVALID_VECTOR' },
     );
   }
-  return toDenseVector(raw, spec, path);
+  return toDenseVector(raw, spec, path, arena);
 }
 
 /** Parses a `VectorStruct` into vectors by name. */
@@ -113,10 +146,11 @@ export function toVectorMap(
   raw: unknown,
   specs: readonly VectorSpec[],
   path: string,
+  arena?: VectorArena,
 ): Map<string, StoredVector> {
   const out = new Map<string, StoredVector>();
   if (Array.isArray(raw)) {
-    out.set(DEFAULT_VECTOR, toStoredVector(raw, specFor(specs, DEFAULT_VECTOR, path), path));
+    out.set(DEFAULT_VECTOR, toStoredVector(raw, specFor(specs, DEFAULT_VECTOR, path), path, arena));
     return out;
   }
   if (raw === null || typeof raw !== 'object') {
@@ -130,7 +164,7 @@ export function toVectorMap(
   }
   for (const [name, value] of Object.entries(raw)) {
     const p = `${path}.${name === '' ? '""' : name}`;
-    out.set(name, toStoredVector(value, specFor(specs, name, p), p));
+    out.set(name, toStoredVector(value, specFor(specs, name, p), p, arena));
   }
   return out;
 }

@@ -61,14 +61,22 @@ export function decodeSegmentHeader(bytes: Uint8Array): { firstLsn: number } | {
   return { firstLsn: getU64(view, 8) };
 }
 
-/** Frames one record: header (length, crc, lsn) + a copy of the payload. */
-export function encodeRecord(lsn: number, payload: Uint8Array): Uint8Array {
-  const out = new Uint8Array(RECORD_HEADER_BYTES + payload.length);
+/**
+ * The header (length, crc, lsn) of a record whose payload is `parts` back to back. The parts
+ * are checksummed where they are, not copied: a large record goes to disk without a copy.
+ */
+export function encodeRecordHeader(lsn: number, parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(RECORD_HEADER_BYTES);
   const view = new DataView(out.buffer);
-  view.setUint32(0, payload.length, true);
+  view.setUint32(
+    0,
+    parts.reduce((n, part) => n + part.length, 0),
+    true,
+  );
   setU64(view, 8, lsn);
-  out.set(payload, RECORD_HEADER_BYTES);
-  view.setUint32(4, crc32c(out.subarray(8), crc32c(out.subarray(0, 4))), true);
+  let crc = crc32c(out.subarray(8, 16), crc32c(out.subarray(0, 4)));
+  for (const part of parts) crc = crc32c(part, crc);
+  view.setUint32(4, crc, true);
   return out;
 }
 

@@ -65,7 +65,7 @@ import type { WalStats } from './wal-stats.js';
 import {
   MAX_RECORD_BYTES,
   SEGMENT_HEADER_BYTES,
-  encodeRecord,
+  encodeRecordHeader,
   encodeSegmentHeader,
   segmentName,
 } from './wal-format.js';
@@ -136,7 +136,10 @@ export interface WalTruncateOptions {
 
 interface Pending {
   lsn: number;
-  record: Uint8Array;
+  /** The record: its header, then the payload parts. */
+  parts: Uint8Array[];
+  /** Total bytes of `parts`. */
+  length: number;
   resolve: (lsn: number) => void;
   reject: (err: unknown) => void;
 }
@@ -241,21 +244,26 @@ export class Wal {
   }
 
   /**
-   * Appends one record and resolves with its LSN once it is durable. `payload` is copied at
-   * once (it may be reused after the call); 0 bytes to 1 GiB. Concurrent calls share fsyncs.
+   * Appends one record and resolves with its LSN once it is durable. The payload is one array
+   * or several parts written back to back (so a caller can frame a large body without copying
+   * it); 0 bytes to 1 GiB in all. It is NOT copied: leave it unchanged until the returned
+   * promise settles. Concurrent calls share fsyncs.
    */
-  append(payload: Uint8Array): Promise<number> {
+  append(payload: Uint8Array | readonly Uint8Array[]): Promise<number> {
+    const parts = payload instanceof Uint8Array ? [payload] : [...payload];
+    const size = parts.reduce((n, part) => n + part.length, 0);
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.closed) return Promise.reject(new QuiverError('CLOSED', `WAL ${this.dir} is closed`));
-    if (payload.length > MAX_RECORD_BYTES) {
+    if (size > MAX_RECORD_BYTES) {
       return Promise.reject(
-        new QuiverError('INVALID_REQUEST', `WAL record of ${payload.length} bytes exceeds 1 GiB`),
+        new QuiverError('INVALID_REQUEST', `WAL record of ${size} bytes exceeds 1 GiB`),
       );
     }
     const lsn = this.nextLsn++;
-    const record = encodeRecord(lsn, payload);
+    const header = encodeRecordHeader(lsn, parts);
+    const length = header.length + size;
     return new Promise<number>((resolve, reject) => {
-      this.pending.push({ lsn, record, resolve, reject });
+      this.pending.push({ lsn, parts: [header, ...parts], length, resolve, reject });
       if (this.flushLoop === null) this.flushLoop = this.runFlushLoop();
     });
   }
@@ -302,7 +310,7 @@ export class Wal {
       const full =
         active !== undefined &&
         active.size > SEGMENT_HEADER_BYTES &&
-        active.size + p.record.length > this.capacity;
+        active.size + p.length > this.capacity;
       if (active === undefined || full) {
         if (active !== undefined) {
           await this.writeGroup(group, groupStart);
@@ -314,8 +322,8 @@ export class Wal {
         groupStart = SEGMENT_HEADER_BYTES;
       }
       const seg = this.segments.at(-1)!;
-      group.push(p.record);
-      seg.size += p.record.length;
+      group.push(...p.parts);
+      seg.size += p.length;
       seg.lastLsn = p.lsn;
     }
     await this.writeGroup(group, groupStart);
@@ -327,10 +335,10 @@ export class Wal {
     this.durableLsn = batch.at(-1)!.lsn;
     this.recorder.commits++;
     this.recorder.records += batch.length;
-    for (const p of batch) this.recorder.bytes += p.record.length;
+    for (const p of batch) this.recorder.bytes += p.length;
   }
 
-  /** Writes records back to back from `position`, copying small ones into shared writes. */
+  /** Writes record parts back to back from `position`, copying small ones into shared writes. */
   private async writeGroup(records: Uint8Array[], position: number): Promise<void> {
     const handle = this.handle!;
     let at = position;

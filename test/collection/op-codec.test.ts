@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { decodeOps, encodeOps } from '../../src/collection/op-codec.js';
-import type { CollectionOp } from '../../src/collection/operations.js';
+import { type CollectionOp, parseUpsert } from '../../src/collection/operations.js';
+import { collectionSpecs, createCollectionConfig } from '../../src/collection/config.js';
 import type { StoredVector } from '../../src/segment/sparse-column.js';
 
 const key = fc.oneof(
@@ -80,10 +81,21 @@ const op: fc.Arbitrary<CollectionOp> = fc.oneof(
   }),
 );
 
+/** The parts of a body joined, as the WAL writes and reads them. */
+function join(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 test('operations round-trip through the WAL body encoding exactly', () => {
   fc.assert(
     fc.property(fc.array(op, { maxLength: 5 }), fc.nat(), (ops, firstOp) => {
-      assert.deepEqual(decodeOps(encodeOps({ firstOp, ops })), {
+      assert.deepEqual(decodeOps(join(encodeOps({ firstOp, ops }))), {
         firstOp,
         ops: structuredClone(ops),
       });
@@ -95,4 +107,47 @@ test('operations round-trip through the WAL body encoding exactly', () => {
 test('a foreign body is rejected', () => {
   assert.throws(() => decodeOps(new Uint8Array([1, 2, 3])), { code: 'CORRUPT_DATA' });
   assert.throws(() => decodeOps(new Uint8Array(0)), { code: 'CORRUPT_DATA' });
+});
+
+test('a truncated or over-long body is rejected', () => {
+  const ops: CollectionOp[] = [
+    {
+      type: 'upsert',
+      points: [{ key: '1', payload: {}, vectors: new Map([['', new Float32Array([1, 2, 3])]]) }],
+    },
+  ];
+  const body = join(encodeOps({ firstOp: 1, ops }));
+  assert.throws(() => decodeOps(body.subarray(0, body.length - 1)), { code: 'CORRUPT_DATA' });
+  assert.throws(() => decodeOps(join([body, Uint8Array.of(0)])), { code: 'CORRUPT_DATA' });
+});
+
+test("a parsed batch's vectors reach the log as one view of the parser's buffer, not a copy", () => {
+  const specs = collectionSpecs(createCollectionConfig({ vectors: { size: 4, distance: 'Dot' } }));
+  const op = parseUpsert(
+    { points: Array.from({ length: 50 }, (_, i) => ({ id: i, vector: [i, 1, 2, 3] })) },
+    specs,
+  );
+  assert.equal(op.type, 'upsert');
+  const parts = encodeOps({ firstOp: 7, ops: [op] });
+  const blob = parts.at(-1)!;
+  const first = op.type === 'upsert' ? (op.points[0]!.vectors.get('') as Float32Array) : null;
+  assert.equal(blob.buffer, first!.buffer);
+  assert.equal(blob.byteLength, 50 * 4 * 4);
+  assert.deepEqual(decodeOps(join(parts)), { firstOp: 7, ops: [structuredClone(op)] });
+});
+
+test('parts of one body stay intact while later bodies are encoded (they are written later)', () => {
+  const bodies = Array.from({ length: 200 }, (_, i) =>
+    encodeOps({
+      firstOp: i + 1,
+      ops: [{ type: 'clear_payload', selector: { kind: 'ids', keys: [String(i)] } }],
+    }),
+  );
+  bodies.forEach((parts, i) => {
+    const decoded = decodeOps(join(parts));
+    assert.equal(decoded.firstOp, i + 1);
+    assert.deepEqual(decoded.ops, [
+      { type: 'clear_payload', selector: { kind: 'ids', keys: [String(i)] } },
+    ]);
+  });
 });
