@@ -21,4 +21,9 @@ for (const name of BENCHES.filter((b) => chosen.length === 0 || chosen.includes(
   });
   if (r.status !== 0) failed++;
 }
+// The results part of docs/benchmarks.md and its chart, from bench/results/*.json.
+const report = spawnSync(process.execPath, ['--import', 'tsx', 'bench/report.ts'], {
+  stdio: 'inherit',
+});
+if (report.status !== 0) failed++;
 process.exit(failed === 0 ? 0 : 1);
