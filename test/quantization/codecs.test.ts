@@ -1,0 +1,274 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import type { Metric } from '../../src/kernels/metric.js';
+import { SimdKernels } from '../../src/kernels/simd.js';
+import { dotF32I8, hamming64 } from '../../src/kernels/quant-scalar.js';
+import { BinaryCodec } from '../../src/quantization/binary-codec.js';
+import { ProductCodec, trainProduct } from '../../src/quantization/product-codec.js';
+import type { QuantizationSpec } from '../../src/quantization/spec.js';
+import { quantize } from '../../src/quantization/spec.js';
+import { QuantizedVectors } from '../../src/quantization/quantized-vectors.js';
+import { ScalarCodec, trainScalar } from '../../src/quantization/scalar-codec.js';
+import { clusteredData, exactScore, uniformData } from '../index/fixtures.js';
+
+const simd = SimdKernels.create();
+const METRICS: Metric[] = ['dot', 'l2', 'l1'];
+
+function close(actual: number, expected: number, tol: number, what: string): void {
+  assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected} (tol ${tol})`);
+}
+
+test('f32 x i8 dot and u64 Hamming: SIMD equals the scalar reference', () => {
+  assert.ok(simd);
+  const input = fc.integer({ min: 0, max: 300 }).chain((dim) =>
+    fc.record({
+      q: fc.float32Array({ minLength: dim, maxLength: dim, noNaN: true, min: -10, max: 10 }),
+      c: fc.int8Array({ minLength: dim, maxLength: dim }),
+      a: fc.uint32Array({ minLength: 2 * dim, maxLength: 2 * dim }),
+      b: fc.uint32Array({ minLength: 2 * dim, maxLength: 2 * dim }),
+    }),
+  );
+  fc.assert(
+    fc.property(input, ({ q, c, a, b }) => {
+      const n = q.length;
+      let abs = 0;
+      for (let i = 0; i < n; i++) abs += Math.abs(q[i]! * c[i]!);
+      close(simd.dotF32I8(q, 0, c, 0, n), dotF32I8(q, 0, c, 0, n), 1e-5 * abs + 1e-6, 'dot');
+      assert.equal(simd.hamming64(a, 0, b, 0, n), hamming64(a, 0, b, 0, n));
+    }),
+    { numRuns: 200 },
+  );
+});
+
+const SPECS: QuantizationSpec[] = [
+  { method: 'scalar', quantile: 1, alwaysRam: false },
+  { method: 'binary', alwaysRam: false },
+  { method: 'product', compression: 'x8', alwaysRam: false },
+];
+
+test('code scoring: SIMD and scalar stores agree for every method and metric', () => {
+  const dim = 37;
+  const n = 120;
+  const data = uniformData(n, dim, 3);
+  const query = uniformData(1, dim, 4);
+  const ids = [0, 5, 119, 64, 64, 7, 33];
+  for (const spec of SPECS) {
+    for (const metric of METRICS) {
+      const set = { dim, count: n, data };
+      const a = quantize({ spec, metric, set, kernels: 'simd' });
+      const b = quantize({ spec, metric, set, kernels: 'scalar' });
+      assert.equal(a.kind, 'simd');
+      assert.equal(b.kind, 'scalar');
+      assert.deepEqual(a.codeBytes(), b.codeBytes());
+      const sa = a.scorer(metric);
+      const sb = b.scorer(metric);
+      sa.setQuery(query);
+      sb.setQuery(query);
+      sa.ids().set(ids);
+      sb.ids().set(ids);
+      sa.scoreBatch(ids.length);
+      sb.scoreBatch(ids.length);
+      for (let i = 0; i < ids.length; i++) {
+        const what = `${spec.method} ${metric} id ${ids[i]}`;
+        close(sa.scores()[i]!, sb.scores()[i]!, 1e-3, what);
+        close(sa.scoreOne(ids[i]!), sa.scores()[i]!, 1e-6, `${what} scoreOne`);
+      }
+    }
+  }
+});
+
+test('int8 reconstruction error per dimension is at most range / 255 / 2', () => {
+  const input = fc.record({
+    dim: fc.integer({ min: 1, max: 40 }),
+    count: fc.integer({ min: 1, max: 40 }),
+    perDimension: fc.boolean(),
+    seed: fc.integer({ min: 0, max: 1e6 }),
+    scale: fc.double({ min: 1e-3, max: 1e3, noNaN: true }),
+  });
+  fc.assert(
+    fc.property(input, ({ dim, count, perDimension, seed, scale }) => {
+      const data = uniformData(count, dim, seed).map((x, i) => x * scale * (1 + (i % dim)));
+      const params = trainScalar({ dim, count, data }, { perDimension });
+      const codec = new ScalarCodec('dot', params);
+      const code = new Uint8Array(dim);
+      let gmin = Infinity;
+      let gmax = -Infinity;
+      for (const x of data) {
+        gmin = Math.min(gmin, x);
+        gmax = Math.max(gmax, x);
+      }
+      for (let r = 0; r < count; r++) {
+        code.fill(0);
+        codec.encode(data, r * dim, code);
+        const back = codec.decode(code);
+        for (let d = 0; d < dim; d++) {
+          let lo = gmin;
+          let hi = gmax;
+          if (perDimension) {
+            lo = Infinity;
+            hi = -Infinity;
+            for (let i = 0; i < count; i++) {
+              lo = Math.min(lo, data[i * dim + d]!);
+              hi = Math.max(hi, data[i * dim + d]!);
+            }
+          }
+          const bound = (hi - lo) / 255 / 2;
+          const err = Math.abs(back[d]! - data[r * dim + d]!);
+          assert.ok(err <= bound * 1.001 + 1e-6 * Math.abs(hi), `dim ${d}: ${err} > ${bound}`);
+        }
+      }
+    }),
+    { numRuns: 100 },
+  );
+});
+
+test('int8 quantile bounds clip outliers and keep the bulk inside', () => {
+  const dim = 4;
+  const count = 1000;
+  const data = uniformData(count, dim, 9);
+  data[7] = 1000; // one outlier in dimension 3
+  const full = trainScalar({ dim, count, data }, { quantile: 1 });
+  const clipped = trainScalar({ dim, count, data }, { quantile: 0.99 });
+  assert.ok(full.step[3]! > 1, 'the outlier stretches the full range');
+  assert.ok(clipped.step[3]! < 0.01, 'the 0.99 quantile ignores it');
+  assert.throws(() => trainScalar({ dim, count, data }, { quantile: 0.4 }), /quantile/);
+  assert.throws(
+    () => trainScalar({ dim, count, data }, { mode: 'symmetric' }),
+    /symmetric scalar quantization needs perDimension: false/,
+  );
+});
+
+/** The code score must equal the exact score against the reconstruction (the codec's math). */
+function checkAgainstReconstruction(q: QuantizedVectors, metric: Metric, query: Float32Array) {
+  const scorer = q.scorer(metric);
+  scorer.setQuery(query);
+  for (let i = 0; i < q.count; i += 7) {
+    const rec = q.get(i);
+    const expected = exactScore(metric, query, 0, rec, 0, q.dim);
+    close(scorer.scoreOne(i), expected, 1e-3 * (1 + Math.abs(expected)), `${metric} ${i}`);
+  }
+}
+
+test('asymmetric int8 and PQ scores equal exact scores against the reconstruction', () => {
+  const dim = 24;
+  const count = 300;
+  const data = clusteredData(count, dim, 5, 1, 2);
+  const query = clusteredData(1, dim, 5, 1, 99);
+  for (const metric of METRICS) {
+    for (const kernels of ['simd', 'scalar'] as const) {
+      const set = { dim, count, data };
+      const scalarQ = QuantizedVectors.build({
+        codec: new ScalarCodec(metric, trainScalar(set)),
+        data,
+        count,
+        kernels,
+      });
+      checkAgainstReconstruction(scalarQ, metric, query);
+      const pq = QuantizedVectors.build({
+        codec: new ProductCodec(metric, dim, trainProduct(set, { compression: 'x16' })),
+        data,
+        count,
+        kernels,
+      });
+      checkAgainstReconstruction(pq, metric, query);
+    }
+  }
+});
+
+test('symmetric int8 scores equal exact scores between the two reconstructions', () => {
+  const dim = 20;
+  const count = 100;
+  const data = uniformData(count, dim, 12);
+  const query = uniformData(1, dim, 13);
+  const params = trainScalar({ dim, count, data }, { perDimension: false, mode: 'symmetric' });
+  for (const metric of ['dot', 'l2'] as const) {
+    const codec = new ScalarCodec(metric, params);
+    const q = QuantizedVectors.build({ codec, data, count });
+    const code = new Uint8Array(dim);
+    codec.encode(query, 0, code);
+    const qRec = codec.decode(code);
+    const scorer = q.scorer(metric);
+    scorer.setQuery(query);
+    for (let i = 0; i < count; i += 9) {
+      const expected = exactScore(metric, qRec, 0, q.get(i), 0, dim);
+      close(scorer.scoreOne(i), expected, 1e-3, `${metric} ${i}`);
+    }
+  }
+});
+
+test('PQ error is finite and falls as centroids grow; training is reproducible', () => {
+  const dim = 16;
+  const count = 600;
+  const data = clusteredData(count, dim, 40, 5, 6);
+  const set = { dim, count, data };
+  let previous = Infinity;
+  for (const centroids of [2, 8, 32, 128]) {
+    const codec = new ProductCodec('l2', dim, trainProduct(set, { compression: 'x16', centroids }));
+    const code = new Uint8Array(codec.stride);
+    let mse = 0;
+    for (let r = 0; r < count; r++) {
+      codec.encode(data, r * dim, code);
+      const back = codec.decode(code);
+      for (let d = 0; d < dim; d++) mse += (back[d]! - data[r * dim + d]!) ** 2;
+    }
+    mse /= count * dim;
+    assert.ok(Number.isFinite(mse), `${centroids}: finite`);
+    assert.ok(mse < previous, `${centroids} centroids: mse ${mse} < ${previous}`);
+    previous = mse;
+  }
+  const a = trainProduct(set, { compression: 'x8', seed: 5 });
+  const b = trainProduct(set, { compression: 'x8', seed: 5 });
+  assert.deepEqual(a.codebooks, b.codebooks);
+  // A dimension that is not a multiple of the sub-vector width is padded.
+  const odd = trainProduct(
+    { dim: 7, count: 50, data: uniformData(50, 7, 1) },
+    { compression: 'x16' },
+  );
+  assert.equal(odd.m, 2);
+});
+
+test('binary Hamming order is the order of sign agreement', () => {
+  const input = fc.record({
+    dim: fc.integer({ min: 1, max: 200 }),
+    seed: fc.integer({ min: 0, max: 1e6 }),
+  });
+  fc.assert(
+    fc.property(input, ({ dim, seed }) => {
+      const count = 20;
+      const data = uniformData(count, dim, seed);
+      const query = uniformData(1, dim, seed + 1);
+      const q = QuantizedVectors.build({ codec: new BinaryCodec('dot', dim), data, count });
+      const scorer = q.scorer('dot');
+      scorer.setQuery(query);
+      const agreement: number[] = [];
+      const code: number[] = [];
+      for (let r = 0; r < count; r++) {
+        let agree = 0;
+        for (let d = 0; d < dim; d++) if (data[r * dim + d]! > 0 === query[d]! > 0) agree++;
+        agreement.push(agree);
+        code.push(scorer.scoreOne(r));
+        close(code[r]!, (2 * agree - dim) / dim, 1e-5, `row ${r}`);
+      }
+      for (let i = 0; i < count; i++) {
+        for (let j = 0; j < count; j++) {
+          if (agreement[i]! > agreement[j]!) assert.ok(code[i]! > code[j]!);
+        }
+      }
+    }),
+    { numRuns: 50 },
+  );
+});
+
+test('codes use the advertised bytes per vector', () => {
+  const dim = 128;
+  const count = 10;
+  const set = { dim, count, data: uniformData(count, dim, 1) };
+  const bytes = (spec: QuantizationSpec, metric: Metric = 'dot') =>
+    quantize({ spec, metric, set }).bytesPerVector;
+  assert.equal(bytes(SPECS[0]!), 128);
+  assert.equal(bytes(SPECS[0]!, 'l2'), 132);
+  assert.equal(bytes(SPECS[1]!), 16);
+  assert.equal(bytes({ method: 'product', compression: 'x16', alwaysRam: false }), 32);
+  assert.equal(bytes({ method: 'product', compression: 'x64', alwaysRam: false }), 8);
+});
