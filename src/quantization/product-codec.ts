@@ -153,24 +153,27 @@ export class ProductCodec implements Codec {
     const q = this.pad(query, 0);
     const lut = mem.f32;
     const base = at >>> 2;
+    const metric = this.metric;
     for (let j = 0; j < m; j++) {
       const qb = j * subDim;
-      for (let c = 0; c < 256; c++) {
-        if (c >= k) {
-          lut[base + j * 256 + c] = 0;
-          continue;
-        }
+      const row = base + j * 256;
+      // One loop per metric: the branch stays out of the m x k x subDim inner loop.
+      for (let c = 0; c < k; c++) {
         const cb = (j * 256 + c) * subDim;
         let s = 0;
-        for (let i = 0; i < subDim; i++) {
-          const x = q[qb + i]!;
-          const y = codebooks[cb + i]!;
-          if (this.metric === 'dot') s += x * y;
-          else if (this.metric === 'l2') s -= (x - y) * (x - y);
-          else s -= Math.abs(x - y);
+        if (metric === 'dot') {
+          for (let i = 0; i < subDim; i++) s += q[qb + i]! * codebooks[cb + i]!;
+        } else if (metric === 'l2') {
+          for (let i = 0; i < subDim; i++) {
+            const t = q[qb + i]! - codebooks[cb + i]!;
+            s -= t * t;
+          }
+        } else {
+          for (let i = 0; i < subDim; i++) s -= Math.abs(q[qb + i]! - codebooks[cb + i]!);
         }
-        lut[base + j * 256 + c] = s;
+        lut[row + c] = s;
       }
+      lut.fill(0, row + k, row + 256);
     }
     return { kind: QUANT_KIND.adc, n: m, mul: 1, add: 0 };
   }

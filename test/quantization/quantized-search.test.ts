@@ -204,3 +204,26 @@ test('params.quantization is validated with the field named', () => {
   );
   assert.throws(() => checkQuantizationParams({ speed: 1 }, 'params.quantization'), /speed/);
 });
+
+test('the engine validates params.quantization in queries', async () => {
+  const { Quiver, QuiverError } = await import('../../src/index.js');
+  const db = await Quiver.open();
+  await db.createCollection('c', {
+    vectors: { size: 2, distance: 'Dot' },
+    quantization_config: { scalar: { type: 'int8', quantile: 0.99, always_ram: true } },
+  });
+  await db.upsert('c', { points: [{ id: 1, vector: [1, 0] }] });
+  const ok = await db.query('c', {
+    query: [1, 0],
+    params: { quantization: { ignore: false, rescore: true, oversampling: 2 } },
+  });
+  assert.equal(ok.points.length, 1);
+  await assert.rejects(
+    db.query('c', { query: [1, 0], params: { quantization: { oversampling: 0 } } }),
+    (e: unknown) =>
+      e instanceof QuiverError &&
+      e.code === 'INVALID_REQUEST' &&
+      e.message.includes('params.quantization.oversampling'),
+  );
+  await db.close();
+});

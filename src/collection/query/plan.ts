@@ -26,6 +26,7 @@ import { DEFAULT_VECTOR } from '../config.js';
 import { optionalFilter } from '../read.js';
 import { MAX_PREFETCH_DEPTH, MAX_QUERY_LIMIT, MAX_QUERY_OFFSET, type Deadline } from './guards.js';
 import { type QueryVector, type VectorSpace, spaceFor } from './space.js';
+import { checkQuantizationParams } from '../../quantization/spec.js';
 
 /** What a query needs besides its body. */
 export interface QueryContext {
@@ -138,7 +139,7 @@ export function checkSearchParams(raw: unknown, path: string): void {
   optional(params.hnsw_ef, (v) => checkInt(v, `${path}.hnsw_ef`, { min: 0 }));
   optional(params.exact, (v) => checkBool(v, `${path}.exact`));
   optional(params.indexed_only, (v) => checkBool(v, `${path}.indexed_only`));
-  optional(params.quantization, (v) => checkObject(v, `${path}.quantization`));
+  checkQuantizationParams(params.quantization, `${path}.quantization`);
   optional(params.acorn, (v) => checkObject(v, `${path}.acorn`));
 }
 
