@@ -73,6 +73,11 @@ export interface VectorStore {
   set(offset: number, vector: ArrayLike<number>): void;
   /** A copy of the vector at `offset`. */
   get(offset: number): Float32Array;
+  /**
+   * Every stored vector in place: vector i at `data[base + i * dim ..]`. A view, valid until the
+   * store grows (then ask again). Absent on stores that hold no floats (quantized codes).
+   */
+  rows?(): { data: Float32Array; base: number };
   /** Makes room for `capacity` vectors without further growth. */
   reserve(capacity: number): void;
   /** A scorer for `metric` over this store. */

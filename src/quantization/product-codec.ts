@@ -73,6 +73,7 @@ export function trainProduct(set: TrainingSet, options: ProductTrainOptions): Pr
     throw new RangeError(`centroids must be an integer in 1..256, got ${centroids}`);
   }
   const { dim, data } = set;
+  const base = set.base ?? 0;
   const m = Math.ceil(dim / subDim);
   const seed = options.seed ?? 42;
   const rows = sampleRows(set, options.sampleSize ?? 4096, seed);
@@ -85,7 +86,7 @@ export function trainProduct(set: TrainingSet, options: ProductTrainOptions): Pr
     const from = j * subDim;
     const width = Math.min(subDim, dim - from);
     for (let r = 0; r < n; r++) {
-      const src = rows[r]! * dim + from;
+      const src = base + rows[r]! * dim + from;
       for (let i = 0; i < width; i++) sub[r * subDim + i] = data[src + i]!;
     }
     const c = kmeans({

@@ -19,8 +19,10 @@ import type { Codec, PreparedQuery, QuantizationMethod } from './codec.js';
 export interface BuildCodesOptions {
   /** The trained codec. */
   codec: Codec;
-  /** Vectors to encode: row i at `data[i * dim ..]`; code i is row i's. */
+  /** Vectors to encode: row i at `data[base + i * dim ..]`; code i is row i's. */
   data: Float32Array;
+  /** Element index of row 0 in `data`. Default 0. */
+  base?: number;
   /** Rows (codes) to build; absent rows get an all-zero vector's code. */
   count: number;
   /** Rows that hold a vector (default: all). */
@@ -67,7 +69,7 @@ export class QuantizedVectors implements VectorStore {
     for (let i = 0; i < count; i++) {
       const has = present === undefined || present(i);
       const corr = has
-        ? codec.encode(data, i * codec.dim, codes.code(i))
+        ? codec.encode(data, (options.base ?? 0) + i * codec.dim, codes.code(i))
         : codec.encode(zero, 0, codes.code(i));
       if (codes.corr !== 0) f32[(codes.corr >>> 2) + i] = corr;
     }

@@ -8,10 +8,12 @@ import { SeededRandom } from '../index/random.js';
 export interface TrainingSet {
   /** Floats per vector. */
   dim: number;
-  /** Rows: row i is `data[i * dim .. (i + 1) * dim)`. */
+  /** Rows: row i is `data[base + i * dim .. base + (i + 1) * dim)`. */
   count: number;
-  /** The vectors, back to back. */
+  /** The vectors, back to back (e.g. a vector store's memory, see `VectorStore.rows`). */
   data: Float32Array;
+  /** Element index of row 0 in `data`. Default 0. */
+  base?: number;
   /** Rows that hold a vector (default: all). Absent rows are never sampled. */
   present?: (row: number) => boolean;
 }

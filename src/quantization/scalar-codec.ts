@@ -71,6 +71,7 @@ export function trainScalar(set: TrainingSet, options: ScalarTrainOptions = {}):
     throw new RangeError('symmetric scalar quantization needs perDimension: false');
   }
   const { dim, data } = set;
+  const base = set.base ?? 0;
   const rows = sampleRows(set, options.sampleSize ?? 16384, options.seed ?? 42);
   const lowP = (1 - quantile) / 2;
   const highP = (1 + quantile) / 2;
@@ -91,14 +92,15 @@ export function trainScalar(set: TrainingSet, options: ScalarTrainOptions = {}):
   if (perDimension) {
     const column = new Float32Array(rows.length);
     for (let d = 0; d < dim; d++) {
-      for (let r = 0; r < rows.length; r++) column[r] = data[rows[r]! * dim + d]!;
+      for (let r = 0; r < rows.length; r++) column[r] = data[base + rows[r]! * dim + d]!;
       const [lo, hi] = bounds(column);
       fill(d, lo, hi);
     }
   } else {
     const all = new Float32Array(rows.length * dim);
     for (let r = 0; r < rows.length; r++) {
-      all.set(data.subarray(rows[r]! * dim, (rows[r]! + 1) * dim), r * dim);
+      const at = base + rows[r]! * dim;
+      all.set(data.subarray(at, at + dim), r * dim);
     }
     const [lo, hi] = bounds(all);
     for (let d = 0; d < dim; d++) fill(d, lo, hi);

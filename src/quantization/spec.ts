@@ -101,6 +101,7 @@ export function quantize(options: QuantizeOptions): QuantizedVectors {
   return QuantizedVectors.build({
     codec,
     data: set.data,
+    base: set.base,
     count: set.count,
     present: set.present,
     kernels: options.kernels,
