@@ -20,26 +20,79 @@ export interface KMeansOptions {
   seed: number;
 }
 
-/** Index of the centroid nearest (L2) to `data[at..at+dim)` among `k` rows of `centroids`. */
+/** Squared norms of `k` rows of `dim` floats (for {@link nearestCentroid}). */
+export function rowNorms(rows: Float32Array, k: number, dim: number, base = 0): Float64Array {
+  const out = new Float64Array(k);
+  for (let c = 0; c < k; c++) {
+    let s = 0;
+    for (let i = 0; i < dim; i++) s += rows[base + c * dim + i]! ** 2;
+    out[c] = s;
+  }
+  return out;
+}
+
+/**
+ * Index of the centroid nearest (L2) to `data[at..at+dim)` among `k` rows of `centroids` from
+ * element `base`, given their squared norms at `norms[normBase..]`: the smallest |c|² - 2 x·c
+ * (|x|² is the same for every c). The point is read once into locals; widths 1, 2 and 4 (PQ x4, x8, x16) are unrolled.
+ */
 export function nearestCentroid(
   data: Float32Array,
   at: number,
   centroids: Float32Array,
+  base: number,
+  norms: Float64Array,
+  normBase: number,
   k: number,
   dim: number,
 ): number {
   let best = 0;
   let bestD = Infinity;
-  for (let c = 0; c < k; c++) {
-    let d = 0;
-    const base = c * dim;
-    for (let i = 0; i < dim; i++) {
-      const t = data[at + i]! - centroids[base + i]!;
-      d += t * t;
+  if (dim === 1) {
+    const x0 = 2 * data[at]!;
+    for (let c = 0; c < k; c++) {
+      const d = norms[normBase + c]! - x0 * centroids[base + c]!;
+      if (d < bestD) {
+        bestD = d;
+        best = c;
+      }
     }
-    if (d < bestD) {
-      bestD = d;
-      best = c;
+  } else if (dim === 2) {
+    const x0 = 2 * data[at]!;
+    const x1 = 2 * data[at + 1]!;
+    for (let c = 0, o = base; c < k; c++, o += 2) {
+      const d = norms[normBase + c]! - x0 * centroids[o]! - x1 * centroids[o + 1]!;
+      if (d < bestD) {
+        bestD = d;
+        best = c;
+      }
+    }
+  } else if (dim === 4) {
+    const x0 = 2 * data[at]!;
+    const x1 = 2 * data[at + 1]!;
+    const x2 = 2 * data[at + 2]!;
+    const x3 = 2 * data[at + 3]!;
+    for (let c = 0, o = base; c < k; c++, o += 4) {
+      const d =
+        norms[normBase + c]! -
+        (x0 * centroids[o]! +
+          x1 * centroids[o + 1]! +
+          x2 * centroids[o + 2]! +
+          x3 * centroids[o + 3]!);
+      if (d < bestD) {
+        bestD = d;
+        best = c;
+      }
+    }
+  } else {
+    for (let c = 0, o = base; c < k; c++, o += dim) {
+      let dot = 0;
+      for (let i = 0; i < dim; i++) dot += data[at + i]! * centroids[o + i]!;
+      const d = norms[normBase + c]! - 2 * dot;
+      if (d < bestD) {
+        bestD = d;
+        best = c;
+      }
     }
   }
   return best;
@@ -66,8 +119,9 @@ export function kmeans(options: KMeansOptions): Float32Array {
   const iterations = options.iterations ?? 10;
   for (let it = 0; it < iterations; it++) {
     let changed = 0;
+    const norms = rowNorms(centroids, k, dim);
     for (let p = 0; p < count; p++) {
-      const c = nearestCentroid(data, p * dim, centroids, k, dim);
+      const c = nearestCentroid(data, p * dim, centroids, 0, norms, 0, k, dim);
       if (c !== assign[p]) {
         assign[p] = c;
         changed++;

@@ -17,7 +17,7 @@ import type { BufferViews } from '../kernels/quant-scalar.js';
 import { QUANT_KIND } from '../kernels/quant-scalar.js';
 import type { Metric } from '../kernels/metric.js';
 import type { Codec, PreparedQuery } from './codec.js';
-import { kmeans, nearestCentroid } from './kmeans.js';
+import { kmeans, nearestCentroid, rowNorms } from './kmeans.js';
 import type { TrainingSet } from './sample.js';
 import { sampleRows } from './sample.js';
 
@@ -111,6 +111,9 @@ export class ProductCodec implements Codec {
   readonly corrections = false;
   private readonly padded: Float32Array;
 
+  /** Squared norms of every codebook row (256 per sub-space), for nearest-centroid search. */
+  private readonly norms: Float64Array;
+
   constructor(
     readonly metric: Metric,
     readonly dim: number,
@@ -119,6 +122,7 @@ export class ProductCodec implements Codec {
     this.stride = product.m;
     this.queryBytes = product.m * 256 * 4;
     this.padded = new Float32Array(product.m * product.subDim);
+    this.norms = rowNorms(product.codebooks, product.m * 256, product.subDim);
   }
 
   writeAux(): void {}
@@ -133,8 +137,16 @@ export class ProductCodec implements Codec {
     const { m, k, subDim, codebooks } = this.product;
     const v = this.pad(data, offset);
     for (let j = 0; j < m; j++) {
-      const book = codebooks.subarray(j * 256 * subDim, (j * 256 + k) * subDim);
-      code[j] = nearestCentroid(v, j * subDim, book, k, subDim);
+      code[j] = nearestCentroid(
+        v,
+        j * subDim,
+        codebooks,
+        j * 256 * subDim,
+        this.norms,
+        j * 256,
+        k,
+        subDim,
+      );
     }
     return 0;
   }
