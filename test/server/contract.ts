@@ -66,6 +66,8 @@ class Spec {
       'usize',
     ])
       this.ajv.addFormat(f, true);
+    // Qdrant's snapshot times: an RFC 3339 date-time without a zone (`2024-05-01T10:00:00`).
+    this.ajv.addFormat('partial-date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$/);
     this.ajv.addSchema({ $id: file, components: toJsonSchema(doc.components, this.id) });
   }
 
