@@ -5,9 +5,13 @@
  * a response holding a `bigint` (the engine returns big ids that way) is written with the
  * integer's exact digits.
  *
- * Both directions keep the fast built-in path for the common case: `JSON.parse` when no
- * integer literal of 16 or more digits occurs outside a fraction or exponent, `JSON.stringify`
- * until it meets a `bigint`.
+ * Only point ids need the exactness: a `bigint` is kept where Qdrant's bodies hold ids (see
+ * {@link ID_KEYS}) and becomes a `number` everywhere else (payload values, filter bounds,
+ * vectors), where the engine stores doubles, as JSON.parse would have given it.
+ *
+ * Both directions keep the fast built-in path for the common case: `JSON.parse`, and a second,
+ * lossless parse only when the result holds a number beyond 2^53 outside vectors and payloads;
+ * `JSON.stringify` until it meets a `bigint`.
  */
 import {
   isSafeNumber,
@@ -15,12 +19,36 @@ import {
   stringify as losslessStringify,
 } from 'lossless-json';
 
+/** Subtrees that never hold ids: their big integers are numbers either way, so skip them. */
+const NO_IDS = new Set(['vector', 'vectors', 'payload', 'payloads']);
+
 /**
- * An integer literal of 16+ digits: not preceded by a digit or `.` (so not the fraction of a
- * float) and not followed by a digit, `.` or an exponent (so not the integer part of one).
- * It may also match inside a string; that only costs the slower parser.
+ * Whether `JSON.parse` may have rounded an id: some number outside vectors and payloads is
+ * beyond 2^53 (every integer literal above 2^53 parses to such a number). Walks the parsed
+ * value, skipping vectors: far cheaper than scanning the text of a large upsert.
  */
-const LONG_INTEGER = /(?<![\d.])\d{16,}(?![\d.eE])/;
+function mayHoldBigId(root: unknown): boolean {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (Array.isArray(value)) {
+      for (const item of value) {
+        if (typeof item === 'number') {
+          if (Math.abs(item) > Number.MAX_SAFE_INTEGER) return true;
+        } else if (item !== null && typeof item === 'object') stack.push(item);
+      }
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+        if (typeof item === 'number') {
+          if (Math.abs(item) > Number.MAX_SAFE_INTEGER) return true;
+        } else if (item !== null && typeof item === 'object' && !NO_IDS.has(key)) stack.push(item);
+      }
+    } else if (typeof value === 'number' && Math.abs(value) > Number.MAX_SAFE_INTEGER) {
+      return true;
+    }
+  }
+  return false;
+}
 
 /** Integers that a `number` cannot hold exactly become `bigint`; every other number stays one. */
 function parseNumber(text: string): number | bigint {
@@ -29,12 +57,48 @@ function parseNumber(text: string): number | bigint {
 }
 
 /**
+ * Keys under which Qdrant's request bodies carry point ids: `points[].id`, `batch.ids`, `ids`,
+ * selector `points`, scroll `offset`, filter `has_id`, a `query` / `nearest` by id, recommend
+ * `positive` / `negative`, discover `target` (and its context pairs), and the extensions' `a`, `b`.
+ */
+const ID_KEYS = new Set([
+  'id',
+  'ids',
+  'points',
+  'offset',
+  'has_id',
+  'query',
+  'nearest',
+  'positive',
+  'negative',
+  'target',
+  'a',
+  'b',
+]);
+
+/** Turns `bigint`s that are not ids back into numbers, in place (see the module comment). */
+function settleBigInts(value: unknown, key: string, inPayload: boolean): unknown {
+  if (typeof value === 'bigint') return !inPayload && ID_KEYS.has(key) ? value : Number(value);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = settleBigInts(value[i], key, inPayload);
+  } else if (value !== null && typeof value === 'object') {
+    const object = value as Record<string, unknown>;
+    for (const k of Object.keys(object)) {
+      const payload = inPayload || k === 'payload' || k === 'payloads';
+      object[k] = settleBigInts(object[k], k, payload);
+    }
+  }
+  return value;
+}
+
+/**
  * Parses a request body. Throws `SyntaxError` on malformed JSON (the error handler turns it
  * into Qdrant's `400 Format error in JSON body`).
  */
 export function parseJsonBody(text: string): unknown {
-  if (!LONG_INTEGER.test(text)) return JSON.parse(text) as unknown;
-  return losslessParse(text, null, parseNumber);
+  const fast = JSON.parse(text) as unknown;
+  if (!mayHoldBigId(fast)) return fast;
+  return settleBigInts(losslessParse(text, null, parseNumber), '', false);
 }
 
 /** Serialises a response: `bigint` values as exact integers, non-finite numbers as `null`. */

@@ -216,3 +216,25 @@ test('floats with long fractions stay numbers (the fast JSON path)', async () =>
   assert.deepEqual(p?.payload, { f: JSON.parse('1.2345678901234567e-5') as number });
   assert.equal((p?.vector as number[]).length, 2);
 });
+
+test('big integers outside ids are numbers, as JSON.parse gives them; ids stay exact', async () => {
+  await client.createCollection('bigpayload', { vectors: { size: 2, distance: 'Dot' } });
+  const up = await server.call(
+    'PUT',
+    '/collections/bigpayload/points?wait=true',
+    '{"points":[{"id":12345678901234567890,"vector":[1,0],"payload":{"big":12345678901234567890,"id":9007199254740993}}]}',
+  );
+  assert.equal(up.status, 200, JSON.stringify(up.body));
+  const raw = await (
+    await fetch(`${server.url}/collections/bigpayload/points/12345678901234567890`)
+  ).text();
+  assert.ok(raw.includes('"id":12345678901234567890,'), raw);
+  const parsed = JSON.parse(raw) as { result: { payload: Record<string, number> } };
+  assert.deepEqual(parsed.result.payload, { big: Number(12345678901234567890n), id: 2 ** 53 });
+  const ranged = await server.call(
+    'POST',
+    '/collections/bigpayload/points/count',
+    '{"filter":{"must":[{"key":"big","range":{"gte":12345678901234567000}}]}}',
+  );
+  assert.equal(ranged.body.result.count, 1);
+});
