@@ -272,3 +272,33 @@ test('codes use the advertised bytes per vector', () => {
   assert.equal(bytes({ method: 'product', compression: 'x16', alwaysRam: false }), 32);
   assert.equal(bytes({ method: 'product', compression: 'x64', alwaysRam: false }), 8);
 });
+
+test('quantized vectors round-trip through their file; damage is refused', async () => {
+  const { decodeQuantizedFile, encodeQuantizedFile } =
+    await import('../../src/quantization/quantized-file.js');
+  const dim = 21;
+  const count = 50;
+  const data = uniformData(count, dim, 8);
+  const query = uniformData(1, dim, 9);
+  for (const spec of SPECS) {
+    for (const metric of METRICS) {
+      const q = quantize({ spec, metric, set: { dim, count, data } });
+      const bytes = encodeQuantizedFile(q);
+      const back = decodeQuantizedFile(bytes, '/x.qqnt');
+      assert.equal(back.method, q.method);
+      assert.deepEqual(back.codeBytes(), q.codeBytes());
+      assert.deepEqual(back.correctionBytes(), q.correctionBytes());
+      const a = q.scorer(metric);
+      const b = back.scorer(metric);
+      a.setQuery(query);
+      b.setQuery(query);
+      for (let i = 0; i < count; i += 5) assert.equal(a.scoreOne(i), b.scoreOne(i));
+      const damaged = bytes.slice();
+      damaged[damaged.length - 1]! ^= 1;
+      assert.throws(
+        () => decodeQuantizedFile(damaged, '/x.qqnt'),
+        (e: Error & { code?: string }) => e.code === 'CORRUPT_DATA' && /\/x\.qqnt/.test(e.message),
+      );
+    }
+  }
+});
