@@ -35,6 +35,7 @@ import { CollectionStore } from '../collection/collection-store.js';
 import type { FileSystem, DirLock } from '../storage/file-system.js';
 import { joinPath } from '../storage/file-system.js';
 import { removeTempFiles } from '../storage/checked-file.js';
+import type { WalStats } from '../storage/wal-stats.js';
 import { queryBatch, queryGroups, queryPoints } from '../collection/query/api.js';
 import { cachedQuery } from '../collection/query/cache.js';
 import {
@@ -100,6 +101,22 @@ export interface QuiverOptions {
   checkpoint?: CheckpointOptions;
   /** Receives what recovery repaired and other non-fatal problems, in words. */
   onWarning?: (message: string) => void;
+}
+
+/** One collection's counters (see {@link Quiver.stats}). */
+export interface CollectionStats {
+  /** Collection name. */
+  collection: string;
+  /** Live points. */
+  points: number;
+  /** Segments holding them. */
+  segments: number;
+  /** The collection's folder under the data directory (persistent mode only). */
+  dir?: string;
+  /** Bytes of write-ahead log on disk (persistent mode only). */
+  walBytes?: number;
+  /** WAL counters since open (persistent mode only). */
+  wal?: WalStats;
 }
 
 /** The durable side of a database opened with a `path`. */
@@ -281,6 +298,32 @@ export class Quiver {
     }
     await p.lock.release();
     if (failure !== undefined) throw failure;
+  }
+
+  /**
+   * Facts per collection for the server's metrics and limits: points, segments and, with a data
+   * directory, the collection's folder, its WAL size on disk and WAL counters (fsync latency).
+   * Cheap: reads counters, scans nothing.
+   */
+  stats(): CollectionStats[] {
+    if (this.closed) return [];
+    const p = this.persistence;
+    const out: CollectionStats[] = [];
+    for (const [name, collection] of this.collections) {
+      const entry: CollectionStats = {
+        collection: name,
+        points: collection.pointsCount,
+        segments: collection.segments.length,
+      };
+      const store = p?.stores.get(name);
+      if (p !== undefined && store !== undefined) {
+        entry.dir = joinPath(p.root, 'collections', p.dirs.get(name)!);
+        entry.walBytes = store.walBytes;
+        entry.wal = store.walStats;
+      }
+      out.push(entry);
+    }
+    return out;
   }
 
   /** Keeps a promise in the set `close()` waits for. */
