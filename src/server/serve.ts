@@ -130,9 +130,18 @@ export async function startServer(
     app = await buildApp(db, {
       fastify: fastifyOpts,
       beforeRoutes: async (a) => {
+        // First: compress adds its hook to each route as it is registered (onRoute).
+        // Answers over 1 KiB (search results with vectors, scrolls, metrics) go out br or gzip.
+        await a.register(compress, { threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
         registerRequestLog(a, { slowQueryMs: config.log.slow_query_ms });
+        // While shutting down, answers close their keep-alive connection so the drain ends.
+        a.addHook('onSend', async (request, reply, payload) => {
+          if (state.stopping && request.raw.httpVersionMajor < 2)
+            reply.header('connection', 'close');
+          return payload;
+        });
         registerMetrics(a, { db, state, version: QUIVER_VERSION });
-        registerBodyLimit(a, fastifyOpts.bodyLimit!);
+        registerBodyLimit(a, config.service.body_limit_mb);
         await a.register(helmet, {
           // An API, not pages: a strict policy costs nothing and helps if a body is rendered.
           contentSecurityPolicy: {
@@ -165,8 +174,6 @@ export async function startServer(
           maxDiskPerCollectionMb: config.limits.max_disk_per_collection_mb,
           maxBatchSize: config.limits.max_batch_size,
         });
-        // Compress answers over 1 KiB (search results with vectors, scrolls) with br or gzip.
-        await a.register(compress, { threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
         if (options.extraRoutes) await options.extraRoutes(a, db);
       },
     });

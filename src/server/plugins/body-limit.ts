@@ -7,13 +7,19 @@
 import type { FastifyInstance } from 'fastify';
 import { errorBody } from '../envelope.js';
 
-/** Adds the 413 rewrite (an `onSend` hook). `limitBytes` is the configured body limit. */
-export function registerBodyLimit(app: FastifyInstance, limitBytes: number): void {
-  const limitMb = limitBytes / (1024 * 1024);
+/** `1536` -> `1.5 KiB`. */
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+/** Adds the 413 rewrite (an `onSend` hook). `limitMb` is `service.body_limit_mb`. */
+export function registerBodyLimit(app: FastifyInstance, limitMb: number): void {
   app.addHook('onSend', async (request, reply, payload) => {
     if (reply.statusCode !== 413) return payload;
     const length = Number(request.headers['content-length']);
-    const size = Number.isFinite(length) ? ` (${(length / (1024 * 1024)).toFixed(1)} MiB)` : '';
+    const size = Number.isFinite(length) ? ` (${formatBytes(length)})` : '';
     reply.type('application/json; charset=utf-8');
     return JSON.stringify(
       errorBody(
