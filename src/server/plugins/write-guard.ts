@@ -11,7 +11,7 @@
 import { getHeapStatistics } from 'node:v8';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Quiver } from '../../db/quiver.js';
-import { QuiverError, invalidRequest } from '../../errors.js';
+import { QuiverError } from '../../errors.js';
 import { errorBody, httpStatusOf } from '../envelope.js';
 import { collectionOf, isWrite, routeMeta } from './request-meta.js';
 import type { ServerState } from './state.js';
@@ -96,9 +96,10 @@ export function refusal(
   }
   const points = pointsInRequest(request.body);
   if (options.maxBatchSize > 0 && points > options.maxBatchSize)
-    return invalidRequest(
-      'points',
-      `${points} points in one request, more than limits.max_batch_size = ${options.maxBatchSize}; split the batch into requests of at most ${options.maxBatchSize} points`,
+    return new QuiverError(
+      'INVALID_REQUEST',
+      `Bad request: ${points} points in one request, more than limits.max_batch_size = ${options.maxBatchSize}; split the batch into requests of at most ${options.maxBatchSize} points`,
+      { path: 'points' },
     );
   if (collection === undefined) return undefined;
   if (operation === 'create_collection' && options.maxCollections > 0) {
