@@ -27,7 +27,13 @@ export function testConfig(settings: Record<string, string> = {}): Config {
   return loadConfig({ flags }).config;
 }
 
-/** Registers create-collection, upsert and query routes like the Qdrant route modules. */
+/**
+ * Prefix of the stand-in routes, so they never clash with the real Qdrant routes in the same app
+ * (the plugins key on each route's `kind` and `operation`, not on its URL).
+ */
+export const API = '/standin';
+
+/** Registers create-collection, upsert, query and delete routes like the Qdrant route modules. */
 export function standInRoutes(app: FastifyInstance, db: Quiver): void {
   const meta = (kind: RouteMeta['kind'], operation: string): { config: RouteMeta } => ({
     config: { kind, operation },
@@ -42,16 +48,20 @@ export function standInRoutes(app: FastifyInstance, db: Quiver): void {
     }
   };
   type Req = { params: { collection_name: string }; body: Record<string, unknown> };
-  app.put('/collections/:collection_name', meta('write', 'create_collection'), (r, reply) => {
+  app.put(API + '/collections/:collection_name', meta('write', 'create_collection'), (r, reply) => {
     const { params, body } = r as unknown as Req;
     return run(() => db.createCollection(params.collection_name, body as never), reply);
   });
-  app.put('/collections/:collection_name/points', meta('write', 'upsert_points'), (r, reply) => {
-    const { params, body } = r as unknown as Req;
-    return run(() => db.upsert(params.collection_name, { ...body, wait: true } as never), reply);
-  });
+  app.put(
+    API + '/collections/:collection_name/points',
+    meta('write', 'upsert_points'),
+    (r, reply) => {
+      const { params, body } = r as unknown as Req;
+      return run(() => db.upsert(params.collection_name, { ...body, wait: true } as never), reply);
+    },
+  );
   app.post(
-    '/collections/:collection_name/points/query',
+    API + '/collections/:collection_name/points/query',
     meta('read', 'query_points'),
     (r, reply) => {
       const { params, body } = r as unknown as Req;
@@ -59,7 +69,7 @@ export function standInRoutes(app: FastifyInstance, db: Quiver): void {
     },
   );
   app.post(
-    '/collections/:collection_name/points/delete',
+    API + '/collections/:collection_name/points/delete',
     meta('write', 'delete_points'),
     (r, reply) => {
       const { params, body } = r as unknown as Req;
