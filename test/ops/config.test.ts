@@ -26,11 +26,11 @@ function configError(fn: () => unknown): string {
   assert.fail('expected the configuration to be refused');
 }
 
-test('defaults: port 6333, ./data, 128 MB body limit, no keys', () => {
+test('defaults: port 6333, ./data, 256 MiB body limit, no keys', () => {
   const { config } = loadConfig();
   assert.equal(config.service.port, 6333);
   assert.equal(config.storage.data_dir, './data');
-  assert.equal(config.service.body_limit_mb, 128);
+  assert.equal(config.service.body_limit_mb, 256);
   assert.equal(config.service.api_key, '');
   assert.deepEqual(config.service.cors.origins, ['*']);
   assert.equal(config.storage.checkpoint.interval_sec, 60);
@@ -92,7 +92,7 @@ test('an unknown key is refused, naming it and where it came from', () => {
 
 test('a bad value is refused, naming the setting, the value, its origin and the range', () => {
   const m1 = configError(() => loadConfig({ env: { QUIVER__SERVICE__PORT: '70000' } }));
-  assert.match(m1, /`service\.port` = 70000 \(from env QUIVER__SERVICE__PORT\).*<= 65535/);
+  assert.match(m1, /`service\.port` = 70000 \(from env QUIVER__SERVICE__PORT\).*less or equal to 65535/);
   const m2 = configError(() =>
     loadConfig({ flags: [{ key: 'log.level', value: 'loud', flag: '--log-level' }] }),
   );

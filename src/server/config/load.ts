@@ -195,7 +195,8 @@ export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
     }
     const info = SETTINGS.get(base);
     const origin = origins.get(base) ?? 'default';
-    const expected = describeExpected(info?.schema);
+    // TypeBox names the bound it checked; for a wrong type, say what would be accepted.
+    const expected = /less|greater/.test(e.message) ? '' : describeExpected(info?.schema);
     problems.push(
       `\`${base}\` = ${JSON.stringify(e.value)} (from ${origin}): ${e.message}${expected}`,
     );

@@ -68,9 +68,9 @@ const Service = Type.Object(
     }),
     body_limit_mb: Type.Number({
       exclusiveMinimum: 0,
-      default: 128,
+      default: 256,
       description:
-        'Largest request body; bigger ones get 413. The default admits a 10,000 x 768 upsert (~70 MB of JSON).',
+        'Largest request body in MiB; bigger ones get 413. The default admits a 10,000 x 768 upsert even with full-precision floats (70 to 150 MB of JSON).',
     }),
     request_timeout_sec: Type.Number({
       minimum: 0,
@@ -128,7 +128,7 @@ const Log = Type.Object(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
       {
         default: 'info',
-        description: '`debug` adds the query plan of slow queries; `silent` logs nothing.',
+        description: '`debug` also logs the body of slow queries; `silent` logs nothing.',
       },
     ),
     format: Type.Union([Type.Literal('json'), Type.Literal('pretty')], {
