@@ -92,7 +92,10 @@ test('an unknown key is refused, naming it and where it came from', () => {
 
 test('a bad value is refused, naming the setting, the value, its origin and the range', () => {
   const m1 = configError(() => loadConfig({ env: { QUIVER__SERVICE__PORT: '70000' } }));
-  assert.match(m1, /`service\.port` = 70000 \(from env QUIVER__SERVICE__PORT\).*less or equal to 65535/);
+  assert.match(
+    m1,
+    /`service\.port` = 70000 \(from env QUIVER__SERVICE__PORT\).*less or equal to 65535/,
+  );
   const m2 = configError(() =>
     loadConfig({ flags: [{ key: 'log.level', value: 'loud', flag: '--log-level' }] }),
   );
