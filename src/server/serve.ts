@@ -115,7 +115,13 @@ export async function startServer(
       walMb: config.storage.checkpoint.wal_mb,
     },
     onWarning: (message) => logger.warn({ storage: true }, message),
+    // One damaged collection must not keep the others offline: it is reported by /readyz.
+    skipFailedCollections: true,
   });
+  for (const { collection, reason } of db.failedCollections()) {
+    state.failedCollections.set(collection, reason);
+    logger.error({ collection }, `collection failed to load and is not served: ${reason}`);
+  }
   let stopDiskWatch: (() => void) | undefined;
   let app: FastifyInstance | undefined;
   try {
@@ -185,7 +191,8 @@ export async function startServer(
     throw err;
   }
   // Quiver.open loaded every collection and verified every file's checksum (falling back to an
-  // older checkpoint where one was damaged); what it repaired was logged through onWarning.
+  // older checkpoint where one was damaged); what it repaired was logged through onWarning,
+  // and what it could not open is in state.failedCollections.
   state.ready = true;
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.service.port;
