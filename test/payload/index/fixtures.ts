@@ -159,12 +159,10 @@ const fieldCondition: fc.Arbitrary<Obj> = fc.oneof(
   }),
   fc.record({
     key: fc.constantFrom('g', 'k'),
-    geo_bounding_box: fc
-      .tuple(geo, geo)
-      .map(([a, b]) => ({
-        top_left: { lat: Math.max(a.lat, b.lat), lon: a.lon },
-        bottom_right: { lat: Math.min(a.lat, b.lat), lon: b.lon },
-      })),
+    geo_bounding_box: fc.tuple(geo, geo).map(([a, b]) => ({
+      top_left: { lat: Math.max(a.lat, b.lat), lon: a.lon },
+      bottom_right: { lat: Math.min(a.lat, b.lat), lon: b.lon },
+    })),
   }),
   fc.record({
     key: fc.constant('g'),
