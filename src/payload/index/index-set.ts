@@ -130,6 +130,23 @@ export class PayloadIndexSet implements FilterEstimator {
     return index instanceof TextIndex ? index.tokenizer : undefined;
   }
 
+  /**
+   * Live points per distinct value at `key` (canonical spelling), from a keyword, integer
+   * (with `lookup`) or bool index, when that index refused no value (so it saw every value a
+   * facet counts); `undefined` otherwise.
+   */
+  valueCounts(key: string): Iterable<[string | number | boolean, number]> | undefined {
+    const index = this.slots.get(key)?.index;
+    if (index instanceof KeywordIndex && index.spec.type === 'keyword' && index.others.size === 0) {
+      return index.postings.counts();
+    }
+    if (index instanceof IntegerIndex && index.spec.lookup && index.others.size === 0) {
+      return index.postings.counts();
+    }
+    if (index instanceof BoolIndex && index.others.size === 0) return index.postings.counts();
+    return undefined;
+  }
+
   estimate(filter: FilterNode): CardinalityEstimate {
     return this.clause(filter).est;
   }
