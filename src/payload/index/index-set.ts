@@ -79,9 +79,12 @@ export function createFieldIndex(spec: IndexSpec): FieldIndex {
   }
 }
 
-/** The canonical spelling of a key path, so `a.b` declared matches `a.b` in a filter. */
-export function canonicalKey(field: string): string {
-  return keyPathToString(parseKeyPath(field));
+/**
+ * The canonical spelling of a key path, so `a.b` declared matches `a.b` in a filter.
+ * @throws QuiverError `INVALID_FILTER` naming `path` when the key path is malformed.
+ */
+export function canonicalKey(field: string, path = 'field_name'): string {
+  return keyPathToString(parseKeyPath(field, path));
 }
 
 /** A segment's payload indexes (see the module comment). */
