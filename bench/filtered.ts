@@ -99,7 +99,7 @@ async function measure(mode: string): Promise<Record<string, unknown>[]> {
     const row = {
       mode,
       filter: c.label,
-      share: c.share,
+      share_pct: +(c.share * 100).toFixed(1),
       qps: +(QUERIES / seconds).toFixed(1),
       recall_at_10: wanted === 0 ? 1 : +(hits / wanted).toFixed(4),
     };
