@@ -62,9 +62,24 @@ export function count(collection: Collection, raw: unknown): Schemas['CountResul
   optional(body.exact, (v) => checkBool(v, 'exact'));
   const predicate = optionalFilter(body.filter);
   if (predicate === undefined) return { count: collection.pointsCount };
+  const known = indexedCount(collection, predicate);
+  if (known !== undefined) return { count: known };
   let n = 0;
   collection.scan(predicate, () => n++);
   return { count: n };
+}
+
+/** The count from the payload indexes alone, when every segment's indexes know it exactly. */
+function indexedCount(collection: Collection, predicate: FilterPredicate): number | undefined {
+  const filter = predicate.filter;
+  if (filter === undefined) return undefined;
+  let total = 0;
+  for (const segment of collection.segments) {
+    const n = segment.payloadIndex.exactCount(filter);
+    if (n === undefined) return undefined;
+    total += n;
+  }
+  return total;
 }
 
 /** `scroll`: a page of points by id, or ordered by a payload field with `order_by`. */

@@ -169,6 +169,17 @@ export class PayloadIndexSet implements FilterEstimator {
     return answer.offsets?.();
   }
 
+  /**
+   * The number of live points matching `filter` when the indexes know it exactly (every
+   * condition answered exactly by an index), else `undefined`.
+   */
+  exactCount(filter: FilterNode): number | undefined {
+    if (this.slots.size === 0) return undefined;
+    const answer = this.clause(filter);
+    if (!answer.exact) return undefined;
+    return answer.offsets === undefined ? this.segment.liveCount : answer.offsets().length;
+  }
+
   private clause(node: FilterNode): Answer {
     const n = this.segment.liveCount;
     const parts: Answer[] = node.must.map((c) => this.condition(c));

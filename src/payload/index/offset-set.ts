@@ -9,9 +9,8 @@ export type OffsetList = readonly number[];
 
 /** The offsets of `set`, sorted. */
 export function sortedOffsets(set: Iterable<number>): number[] {
-  const out = Array.from(set);
-  out.sort((a, b) => a - b);
-  return out;
+  // A typed array sorts numerically without a comparator call per pair: several times faster.
+  return Array.from(Int32Array.from(set).sort());
 }
 
 /** Offsets in both lists. */
@@ -53,13 +52,15 @@ export function unionAll(lists: readonly OffsetList[]): number[] {
   if (lists.length === 0) return [];
   if (lists.length === 1) return lists[0]!.slice();
   if (lists.length === 2) return union(lists[0]!, lists[1]!);
-  const all: number[] = [];
-  for (const list of lists) for (const x of list) all.push(x);
-  all.sort((a, b) => a - b);
-  let n = 0;
-  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[n++] = all[i]!;
-  all.length = n;
-  return all;
+  let total = 0;
+  for (const list of lists) total += list.length;
+  const all = new Int32Array(total);
+  let at = 0;
+  for (const list of lists) for (const x of list) all[at++] = x;
+  all.sort();
+  const out: number[] = [];
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) out.push(all[i]!);
+  return out;
 }
 
 /** Offsets `0 .. size-1` that pass `keep` and are not in `minus`. */

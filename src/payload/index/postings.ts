@@ -7,6 +7,8 @@ import { type OffsetList, sortedOffsets, unionAll } from './offset-set.js';
 /** Offsets by key (see the module comment). */
 export class Postings<K> {
   private readonly lists = new Map<K, Set<number>>();
+  /** Sorted copies of lists, dropped when their list changes (sealed segments keep them). */
+  private readonly sorted = new Map<K, number[]>();
 
   /** Distinct keys held. */
   get keyCount(): number {
@@ -17,12 +19,14 @@ export class Postings<K> {
     let list = this.lists.get(key);
     if (list === undefined) this.lists.set(key, (list = new Set()));
     list.add(offset);
+    this.sorted.delete(key);
   }
 
   delete(key: K, offset: number): void {
     const list = this.lists.get(key);
     if (list === undefined) return;
     list.delete(offset);
+    this.sorted.delete(key);
     if (list.size === 0) this.lists.delete(key);
   }
 
@@ -34,16 +38,16 @@ export class Postings<K> {
   /** The offsets holding `key`, sorted. */
   get(key: K): OffsetList {
     const list = this.lists.get(key);
-    return list === undefined ? [] : sortedOffsets(list);
+    if (list === undefined) return [];
+    let sorted = this.sorted.get(key);
+    if (sorted === undefined) this.sorted.set(key, (sorted = sortedOffsets(list)));
+    return sorted;
   }
 
   /** Offsets holding any of `keys`, sorted. */
   getAny(keys: Iterable<K>): OffsetList {
     const lists: OffsetList[] = [];
-    for (const key of keys) {
-      const list = this.lists.get(key);
-      if (list !== undefined) lists.push(sortedOffsets(list));
-    }
+    for (const key of keys) if (this.lists.has(key)) lists.push(this.get(key));
     return unionAll(lists);
   }
 

@@ -6,7 +6,7 @@
  * write costs O(1) and a query O(log n + hits + buffer).
  */
 import type { RangeBounds } from '../filter.js';
-import { type OffsetList, sortedOffsets } from './offset-set.js';
+import type { OffsetList } from './offset-set.js';
 
 function inBounds(b: RangeBounds, x: number): boolean {
   return (
@@ -45,7 +45,7 @@ export class SortedNumbers {
     if (this.stale.size + this.buffer.size > Math.max(256, this.baseValues.length / 4)) {
       this.rebuild();
     }
-    const out = new Set<number>();
+    const out: number[] = [];
     const values = this.baseValues;
     const offsets = this.baseOffsets;
     const low = bounds.gte ?? bounds.gt ?? -Infinity;
@@ -59,12 +59,18 @@ export class SortedNumbers {
     const high = bounds.lte ?? bounds.lt ?? Infinity;
     for (let i = lo; i < values.length && values[i]! <= high; i++) {
       const offset = offsets[i]!;
-      if (!this.stale.has(offset) && inBounds(bounds, values[i]!)) out.add(offset);
+      if (!this.stale.has(offset) && inBounds(bounds, values[i]!)) out.push(offset);
     }
     for (const offset of this.buffer) {
-      if (this.current.get(offset)!.some((x) => inBounds(bounds, x))) out.add(offset);
+      if (this.current.get(offset)!.some((x) => inBounds(bounds, x))) out.push(offset);
     }
-    return sortedOffsets(out);
+    // An offset with several values in range appears once per value: sort, then drop repeats.
+    const sorted = Int32Array.from(out).sort();
+    const unique: number[] = [];
+    for (let i = 0; i < sorted.length; i++) {
+      if (i === 0 || sorted[i] !== sorted[i - 1]) unique.push(sorted[i]!);
+    }
+    return unique;
   }
 
   private rebuild(): void {

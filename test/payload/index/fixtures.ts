@@ -56,7 +56,8 @@ const FIELDS: Record<string, fc.Arbitrary<Json>> = {
   d: mostly(fc.constantFrom(...DATES), [1, '2024-13-01']),
   b: mostly(fc.boolean(), [0, 1, 'true']),
   g: mostly(geo, [{ lat: 1 }, { lat: 'a', lon: 1 }, { lat: 95, lon: 200 }]),
-  t: mostly(text, [3, 'sky']),
+  // Often several strings: text conditions match per string, the index lists per point.
+  t: fc.oneof(mostly(text, [3, 'sky']), fc.array(text, { minLength: 2, maxLength: 3 })),
   u: mostly(fc.constantFrom(...UUIDS), ['a', 'ab', 3]),
 };
 
@@ -133,6 +134,15 @@ const intKey = fc.constantFrom('n', 'm.s', 'f');
 
 /** A field condition on one of the keys (sometimes a condition its index cannot answer). */
 const fieldCondition: fc.Arbitrary<Obj> = fc.oneof(
+  // Text on the text-indexed key, twice as likely: its per-string semantics are the subtle part.
+  fc.record({
+    key: fc.constant('t'),
+    match: fc.oneof(fc.record({ text: text }), fc.record({ phrase: text })),
+  }),
+  fc.record({
+    key: fc.constant('t'),
+    match: fc.oneof(fc.record({ text: text }), fc.record({ text_any: text })),
+  }),
   fc.record({
     key: keywordKey,
     match: fc.record({ value: fc.constantFrom(...KEYWORDS, ...UUIDS) }),
