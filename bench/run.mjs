@@ -6,10 +6,11 @@
 //   npm run bench -- durability --quick    a short durability run
 // kernels: WASM SIMD vs scalar exact search; ann: Quiver HNSW vs hnswlib-node on Fashion-MNIST;
 // durability: durable upserts and recovery; wal: the write-ahead log alone; server: the REST
-// API's big upsert and search overhead against bare Fastify (autocannon).
+// API's big upsert and search overhead against bare Fastify (autocannon); filtered: filtered
+// search QPS and recall@10 with and without payload indexes.
 import { spawnSync } from 'node:child_process';
 
-const BENCHES = ['kernels', 'ann', 'durability', 'wal', 'server'];
+const BENCHES = ['kernels', 'ann', 'durability', 'wal', 'server', 'filtered'];
 const args = process.argv.slice(2);
 const chosen = args.filter((a) => BENCHES.includes(a));
 const flags = args.filter((a) => !BENCHES.includes(a));

@@ -59,6 +59,7 @@ import type { QueryContext } from '../collection/query/plan.js';
 import { applyAliasActions, parseAliasActions } from './aliases.js';
 import { type Catalog, newCollectionDir, readCatalog, writeCatalog } from './catalog.js';
 import { collectionInfo, checkPayloadIndex } from './collection-info.js';
+import { parseKeyPath } from '../payload/key-path.js';
 import {
   type ArchivedCollection,
   deleteSnapshot,
@@ -556,7 +557,12 @@ export class Quiver {
 
   // ---- payload indexes ----
 
-  /** Declares a payload index (reported in `payload_schema`; filtering is exact either way). */
+  /**
+   * Declares a payload index on `field_name` and indexes the existing points at once (reported in
+   * `payload_schema`). Filtered reads then visit only the points the indexes name; results are
+   * the same with or without indexes, except that `match.text`/`phrase` on a text-indexed field
+   * match tokens rather than substrings (as in Qdrant).
+   */
   async createPayloadIndex(
     name: string,
     args: WriteParams & Schemas['CreateFieldIndex'],
@@ -565,6 +571,7 @@ export class Quiver {
     const { wait, body } = splitWriteParams(args);
     checkKnownFields(body, ['field_name', 'field_schema'], '');
     const field = checkString(body.field_name, 'field_name');
+    parseKeyPath(field, 'field_name');
     collection.setConfigIndex(field, checkPayloadIndex(body.field_schema, 'field_schema'));
     await this.saveCatalog();
     return { operation_id: collection.lastOp, status: wait ? 'completed' : 'acknowledged' };

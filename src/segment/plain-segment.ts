@@ -10,6 +10,7 @@
  * enforces it).
  */
 import type { VectorSpec } from '../collection/config.js';
+import { PayloadIndexSet } from '../payload/index/index-set.js';
 import type { Payload } from '../payload/payload.js';
 import type { PointKey } from './point-id.js';
 import { MultiColumn } from './multi-column.js';
@@ -44,6 +45,8 @@ export class PlainSegment {
   readonly sparse = new Map<string, SparseColumn>();
   /** Multivector columns by vector name. */
   readonly multi = new Map<string, MultiColumn>();
+  /** Payload indexes of this segment, kept in step with every payload write below. */
+  readonly payloadIndex: PayloadIndexSet = new PayloadIndexSet(this);
   private liveFlags = new Uint8Array(16);
   private live = 0;
   private changes = 0;
@@ -102,6 +105,7 @@ export class PlainSegment {
     for (const [name, vector] of point.vectors) this.storeVector(offset, name, vector);
     this.liveFlags[offset] = 1;
     this.live++;
+    if (!this.payloadIndex.isEmpty) this.payloadIndex.update(offset, point.payload);
     return offset;
   }
 
@@ -112,6 +116,7 @@ export class PlainSegment {
     this.liveFlags[offset] = 0;
     this.live--;
     this.payloads[offset] = {};
+    if (!this.payloadIndex.isEmpty) this.payloadIndex.remove(offset);
     for (const column of this.columns.values()) column.clear(offset);
     for (const column of this.sparse.values()) column.clear(offset);
     for (const column of this.multi.values()) column.clear(offset);
@@ -122,6 +127,7 @@ export class PlainSegment {
     this.changes++;
     this.payloads[offset] = payload;
     this.versions[offset] = version;
+    if (!this.payloadIndex.isEmpty) this.payloadIndex.update(offset, payload);
   }
 
   /** Sets or (with `undefined`) removes one named vector of a live point. */
