@@ -255,7 +255,6 @@ export class CollectionStore {
 
   private async runCheckpoint(collection: Collection): Promise<void> {
     if (this.current !== undefined && this.current.coveredOp === collection.lastOp) return;
-    collection.vacuum();
     // Everything up to `await` runs in one tick: the state captured and the LSN it covers
     // match exactly, since writes apply and log synchronously.
     const seq = (this.current?.seq ?? 0) + 1;

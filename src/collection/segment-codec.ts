@@ -69,7 +69,7 @@ export function encodeSegment(segment: PlainSegment): Uint8Array {
     live.forEach((o, i) => {
       if (!column.has(o)) return;
       present[i] = 1;
-      data.set(column.data.subarray(o * column.dim, (o + 1) * column.dim), i * column.dim);
+      data.set(column.raw(o), i * column.dim);
     });
     body.vectors[name] = { dim: column.dim, data: bytes(data), present };
   }
