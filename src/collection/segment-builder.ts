@@ -15,6 +15,7 @@
  * kernels read them in place. Points without a vector of that name get a zero slot and no node.
  */
 import { HnswIndex } from '../index/hnsw.js';
+import { repairReachability } from '../index/hnsw-repair.js';
 import { createVectorStore, type VectorStore } from '../kernels/vector-store.js';
 import { PlainSegment } from '../segment/plain-segment.js';
 import type { StoredVector } from '../segment/sparse-column.js';
@@ -84,6 +85,7 @@ export function* buildGraph(
     index.add(offset);
     if (++done % INDEX_CHUNK === 0) yield;
   }
+  repairReachability(index);
   return index;
 }
 
