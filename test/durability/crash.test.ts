@@ -67,7 +67,9 @@ function runWriter(
         }
       }
     });
-    child.on('exit', (_code, signal) => {
+    // 'close', not 'exit': 'exit' can fire before the last stdout chunks are read, and a stale
+    // view of the writer's acks made a loaded machine report acknowledged writes as extra data.
+    child.on('close', (_code, signal) => {
       if (signal !== 'SIGKILL') reject(new Error(`writer exited without being killed: ${stderr}`));
       else resolve({ acked, inFlight });
     });
