@@ -4,7 +4,7 @@
  * Per segment, for a dense query vector:
  * - exact scan of every live point passing the filter, when the search is `exact`, when the
  *   segment has no graph for the vector (appendable and small segments: the flat index), or
- *   when the segment (no filter) or the filter's estimated matches (with one) hold fewer vectors
+ *   when the segment (no filter) or the filter's expected matches (with one) hold fewer vectors
  *   than `full_scan_threshold` KiB: scoring a few points beats walking a graph. With a filter the
  *   scan visits the estimator's candidate list when it has one;
  * - otherwise an HNSW search with the filter checked during traversal: non-matching nodes are
@@ -90,7 +90,9 @@ function searchSegment(o: SegmentSearchOptions, segment: PlainSegment): SegmentS
     const estimator = estimatorOf(segment);
     const filter = { matches };
     const estimate = estimator.estimate(filter);
-    if (estimate.max < fullScanPoints) {
+    // The expectation, not the upper bound, decides: an exact scan is right whatever the real
+    // count, and the sampling estimator's upper bound is loose for rare values.
+    if (estimate.exp < fullScanPoints) {
       exactScan(o, segment, estimator.candidates?.(filter));
       return 'exact';
     }
