@@ -11,6 +11,8 @@
  *    is over `deleted_threshold` is rebuilt from its live points;
  * 4. merge: while there are more closed segments than `default_segment_number`, the smallest
  *    two or three are merged, never past `max_segment_size`.
+ * {@link Optimizer.compact} aims at one segment: vacuums any deleted point, merges as many
+ * segments at once as fit under `max_segment_size`, and indexes last.
  *
  * Each task builds a new segment (segment-builder.ts) in slices of a few milliseconds, yielding
  * to the event loop between slices so requests keep being served, then swaps it in atomically
@@ -266,7 +268,10 @@ export class Optimizer {
     ) {
       return { kind: 'indexing', sources: [appendable], index: true, closeAppendable: true };
     }
-    for (const s of closed) if (this.lacksIndex(s, limits)) return one('indexing', s, true);
+    // When compacting, merge first: indexing each part and then merging would build twice.
+    if (!this.compacting) {
+      for (const s of closed) if (this.lacksIndex(s, limits)) return one('indexing', s, true);
+    }
     for (const s of closed) {
       const dead = s.size - s.liveCount;
       const vacuum = this.compacting
@@ -275,18 +280,26 @@ export class Optimizer {
       if (vacuum) return one('vacuum', s, shouldIndex(this.liveBytes(s)) || s.indexes.size > 0);
     }
     const target = this.compacting ? 1 : limits.segmentNumber;
+    // Background merges take the smallest three (bounded work per task); compaction merges
+    // everything that fits in one segment at once.
+    const maxMerge = this.compacting ? Infinity : 3;
     if (closed.length > target) {
       const bySize = [...closed].sort((a, b) => this.liveBytes(a) - this.liveBytes(b));
       const sources: PlainSegment[] = [];
       let bytes = 0;
       for (const s of bySize) {
-        if (sources.length === 3 || bytes + this.liveBytes(s) > limits.maxSegmentBytes) break;
+        if (sources.length === maxMerge || bytes + this.liveBytes(s) > limits.maxSegmentBytes) {
+          break;
+        }
         sources.push(s);
         bytes += this.liveBytes(s);
       }
       if (sources.length >= 2) {
         return { kind: 'merge', sources, index: shouldIndex(bytes), closeAppendable: false };
       }
+    }
+    if (this.compacting) {
+      for (const s of closed) if (this.lacksIndex(s, limits)) return one('indexing', s, true);
     }
     this.compacting = false;
     return undefined;
