@@ -304,6 +304,7 @@ export class Quiver {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const collection of this.collections.values()) collection.optimizer.stop();
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
     const p = this.persistence;
     if (p === undefined) return;
@@ -467,6 +468,28 @@ export class Quiver {
     return info;
   }
 
+  /**
+   * Quiver extension: rebuilds the HNSW graph of every segment of a collection from its stored
+   * vectors (the appendable segment is sealed first, whatever `indexing_threshold` says).
+   * Queries keep being served, exactly, while it runs; resolves when every segment is rebuilt.
+   */
+  async rebuildIndex(name: string): Promise<boolean> {
+    const collection = this.resolve(name);
+    await this.track(collection.optimizer.rebuildIndex());
+    return true;
+  }
+
+  /**
+   * Quiver extension: seals the appendable segment, drops every deleted point and merges
+   * segments down to as few as `max_segment_size` allows, indexing those over
+   * `indexing_threshold`. Resolves when done; queries go on meanwhile.
+   */
+  async compact(name: string): Promise<boolean> {
+    const collection = this.resolve(name);
+    await this.track(collection.optimizer.compact());
+    return true;
+  }
+
   /** Names of all collections. */
   async getCollections(): Promise<Schemas['CollectionsResponse']> {
     this.live();
@@ -503,6 +526,7 @@ export class Quiver {
       await p.fs.removeDir(joinPath(p.root, 'collections', failure.entry.dir), { recursive: true });
       return true;
     }
+    this.collections.get(name)?.optimizer.stop();
     if (!this.collections.delete(name)) return false;
     for (const [alias, target] of this.aliases) if (target === name) this.aliases.delete(alias);
     this.repairs.delete(name);
@@ -1179,6 +1203,7 @@ export class Quiver {
     // A collection that failed to load is replaced too: restoring it is the way to repair it.
     const oldDir = p.dirs.get(name) ?? this.failed.get(name)?.entry.dir;
     this.failed.delete(name);
+    this.collections.get(name)?.optimizer.stop();
     this.collections.set(name, opened.collection);
     p.stores.set(name, opened.store);
     p.dirs.set(name, dir);
