@@ -66,12 +66,12 @@ export class ScalarVectorStore implements VectorStore {
     return this.data.slice(offset * this.dim, (offset + 1) * this.dim);
   }
 
-  rows(): { data: Float32Array; base: number } {
-    return { data: this.data, base: 0 };
-  }
-
   scorer(metric: Metric): Scorer {
     return new ScalarScorer(this, metric);
+  }
+
+  view(): { data: Float32Array; base: number } {
+    return { data: this.data, base: 0 };
   }
 }
 

@@ -73,15 +73,15 @@ export interface VectorStore {
   set(offset: number, vector: ArrayLike<number>): void;
   /** A copy of the vector at `offset`. */
   get(offset: number): Float32Array;
-  /**
-   * Every stored vector in place: vector i at `data[base + i * dim ..]`. A view, valid until the
-   * store grows (then ask again). Absent on stores that hold no floats (quantized codes).
-   */
-  rows?(): { data: Float32Array; base: number };
   /** Makes room for `capacity` vectors without further growth. */
   reserve(capacity: number): void;
   /** A scorer for `metric` over this store. */
   scorer(metric: Metric): Scorer;
+  /**
+   * The array holding the vectors and the float index of offset 0 in it (vector `o` starts at
+   * `base + o * dim`). Valid until the store grows: call it after the last append.
+   */
+  view(): { data: Float32Array; base: number };
 }
 
 /** Options for {@link createVectorStore}. */

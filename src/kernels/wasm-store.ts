@@ -122,12 +122,12 @@ export class WasmVectorStore implements VectorStore {
     return this.floats().slice(start, start + this.dim);
   }
 
-  rows(): { data: Float32Array; base: number } {
-    return { data: this.floats(), base: this.basePtr / 4 };
-  }
-
   scorer(metric: Metric): Scorer {
     return new WasmScorer(this, metric);
+  }
+
+  view(): { data: Float32Array; base: number } {
+    return { data: this.floats(), base: this.basePtr / 4 };
   }
 }
 

@@ -146,6 +146,11 @@ export class QuantizedVectors implements VectorStore {
 
   reserve(): void {}
 
+  /** Codes hold no floats: there is no float view (use {@link get} for a reconstruction). */
+  view(): { data: Float32Array; base: number } {
+    throw new RangeError('quantized vectors hold codes, not floats: use get() to decode one');
+  }
+
   /** The reconstruction of vector `offset` (an approximation of the original). */
   get(offset: number): Float32Array {
     return this.codec.decode(this.codes.code(offset));

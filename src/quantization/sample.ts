@@ -10,7 +10,7 @@ export interface TrainingSet {
   dim: number;
   /** Rows: row i is `data[base + i * dim .. base + (i + 1) * dim)`. */
   count: number;
-  /** The vectors, back to back (e.g. a vector store's memory, see `VectorStore.rows`). */
+  /** The vectors, back to back (e.g. a vector store's memory, see `VectorStore.view`). */
   data: Float32Array;
   /** Element index of row 0 in `data`. Default 0. */
   base?: number;

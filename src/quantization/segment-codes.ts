@@ -54,8 +54,8 @@ export interface SegmentCodesOptions {
 /** The codes of every offset of `store`, or undefined when quantization is off for it. */
 export function buildSegmentCodes(options: SegmentCodesOptions): QuantizedVectors | undefined {
   const spec = quantizationSpec(options.config);
-  const rows = options.store.rows?.();
-  if (spec === undefined || rows === undefined) return undefined;
+  if (spec === undefined) return undefined;
+  const rows = options.store.view();
   const { present } = options;
   return quantize({
     spec,
