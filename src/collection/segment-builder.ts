@@ -16,7 +16,7 @@
  */
 import type { Schemas } from '../api/wire.js';
 import { HnswIndex } from '../index/hnsw.js';
-import { buildSegmentCodes } from '../quantization/segment-codes.js';
+import { buildSegmentCodesSteps } from '../quantization/segment-codes.js';
 import { repairReachability } from '../index/hnsw-repair.js';
 import { createVectorStore, type VectorStore } from '../kernels/vector-store.js';
 import { PlainSegment } from '../segment/plain-segment.js';
@@ -153,7 +153,7 @@ export function* buildSegment(options: BuildSegmentOptions): Generator<void, Bui
     if (index === undefined) continue;
     indexes.set(spec.name, index);
     // Codes steer graph searches, so only a vector with a graph gets them.
-    const codes = buildSegmentCodes({
+    const codes = yield* buildSegmentCodesSteps({
       store: stores[d]!,
       present: present[d]!,
       distance: spec.distance,

@@ -20,6 +20,7 @@ import type { Codec, PreparedQuery } from './codec.js';
 import { kmeans, nearestCentroid, rowNorms } from './kmeans.js';
 import type { TrainingSet } from './sample.js';
 import { sampleRows } from './sample.js';
+import { type Steps, finish } from './steps.js';
 
 /** Qdrant's compression ratios. */
 export type Compression = 'x4' | 'x8' | 'x16' | 'x32' | 'x64';
@@ -64,6 +65,14 @@ export interface ProductParams {
 
 /** Learns the codebooks from a sample of `set`. */
 export function trainProduct(set: TrainingSet, options: ProductTrainOptions): ProductParams {
+  return finish(trainProductSteps(set, options));
+}
+
+/** {@link trainProduct} in steps (yields after each sub-space's k-means). */
+export function* trainProductSteps(
+  set: TrainingSet,
+  options: ProductTrainOptions,
+): Steps<ProductParams> {
   const subDim = SUB_DIM[options.compression];
   if (subDim === undefined) {
     throw new RangeError(`compression must be one of x4, x8, x16, x32, x64`);
@@ -98,6 +107,7 @@ export function trainProduct(set: TrainingSet, options: ProductTrainOptions): Pr
       seed: (seed + j * 0x9e3779b1) >>> 0,
     });
     codebooks.set(c, j * 256 * subDim);
+    yield;
   }
   return { subDim, m, k, codebooks };
 }

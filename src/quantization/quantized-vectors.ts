@@ -14,6 +14,7 @@ import type { CodeBatch } from '../kernels/code-store.js';
 import { CodeStore } from '../kernels/code-store.js';
 import { QUANT_KIND } from '../kernels/quant-scalar.js';
 import type { Codec, PreparedQuery, QuantizationMethod } from './codec.js';
+import { type Steps, finish } from './steps.js';
 
 /** Options for {@link QuantizedVectors.build}. */
 export interface BuildCodesOptions {
@@ -54,6 +55,11 @@ export class QuantizedVectors implements VectorStore {
 
   /** Encodes every row of `options.data` with the codec. */
   static build(options: BuildCodesOptions): QuantizedVectors {
+    return finish(QuantizedVectors.buildSteps(options));
+  }
+
+  /** {@link build} in steps (yields every 1,024 vectors encoded). */
+  static *buildSteps(options: BuildCodesOptions): Steps<QuantizedVectors> {
     const { codec, data, count, present } = options;
     const codes = new CodeStore({
       count,
@@ -72,6 +78,7 @@ export class QuantizedVectors implements VectorStore {
         ? codec.encode(data, (options.base ?? 0) + i * codec.dim, codes.code(i))
         : codec.encode(zero, 0, codes.code(i));
       if (codes.corr !== 0) f32[(codes.corr >>> 2) + i] = corr;
+      if (i % 1024 === 1023) yield;
     }
     return q;
   }

@@ -21,6 +21,7 @@ import type { Metric } from '../kernels/metric.js';
 import type { Codec, PreparedQuery } from './codec.js';
 import type { TrainingSet } from './sample.js';
 import { sampleRows } from './sample.js';
+import { type Steps, finish } from './steps.js';
 
 /** Options for {@link trainScalar}. */
 export interface ScalarTrainOptions {
@@ -61,6 +62,14 @@ function at(sorted: Float32Array, p: number): number {
 
 /** Learns step and offset from a sample of `set`. */
 export function trainScalar(set: TrainingSet, options: ScalarTrainOptions = {}): ScalarParams {
+  return finish(trainScalarSteps(set, options));
+}
+
+/** {@link trainScalar} in steps (yields every few dimensions: each sorts a sample column). */
+export function* trainScalarSteps(
+  set: TrainingSet,
+  options: ScalarTrainOptions = {},
+): Steps<ScalarParams> {
   const quantile = options.quantile ?? 1;
   if (!(quantile >= 0.5 && quantile <= 1)) {
     throw new RangeError(`quantile must be in [0.5, 1], got ${quantile}`);
@@ -95,6 +104,7 @@ export function trainScalar(set: TrainingSet, options: ScalarTrainOptions = {}):
       for (let r = 0; r < rows.length; r++) column[r] = data[base + rows[r]! * dim + d]!;
       const [lo, hi] = bounds(column);
       fill(d, lo, hi);
+      if (d % 16 === 15) yield;
     }
   } else {
     const all = new Float32Array(rows.length * dim);

@@ -9,7 +9,8 @@ import type { Distance } from '../collection/config.js';
 import type { KernelRequest } from '../kernels/select.js';
 import type { VectorStore } from '../kernels/vector-store.js';
 import type { QuantizedVectors } from './quantized-vectors.js';
-import { metricOfDistance, quantizationSpec, quantize } from './spec.js';
+import { metricOfDistance, quantizationSpec, quantizeSteps } from './spec.js';
+import { type Steps, finish } from './steps.js';
 
 /**
  * The `quantization_config` in force for vector `name`: the vector's own (Qdrant's per-vector
@@ -53,11 +54,18 @@ export interface SegmentCodesOptions {
 
 /** The codes of every offset of `store`, or undefined when quantization is off for it. */
 export function buildSegmentCodes(options: SegmentCodesOptions): QuantizedVectors | undefined {
+  return finish(buildSegmentCodesSteps(options));
+}
+
+/** {@link buildSegmentCodes} in steps, so the optimizer can run it in slices. */
+export function* buildSegmentCodesSteps(
+  options: SegmentCodesOptions,
+): Steps<QuantizedVectors | undefined> {
   const spec = quantizationSpec(options.config);
   if (spec === undefined) return undefined;
   const rows = options.store.view();
   const { present } = options;
-  return quantize({
+  return yield* quantizeSteps({
     spec,
     metric: metricOfDistance(options.distance),
     set: {

@@ -11,10 +11,11 @@ import type { KernelRequest } from '../kernels/select.js';
 import { BinaryCodec } from './binary-codec.js';
 import type { Codec } from './codec.js';
 import type { Compression } from './product-codec.js';
-import { ProductCodec, trainProduct } from './product-codec.js';
+import { ProductCodec, trainProductSteps } from './product-codec.js';
 import { QuantizedVectors } from './quantized-vectors.js';
 import type { TrainingSet } from './sample.js';
-import { ScalarCodec, trainScalar } from './scalar-codec.js';
+import { ScalarCodec, trainScalarSteps } from './scalar-codec.js';
+import { type Steps, finish } from './steps.js';
 
 /** A quantization config as the engine uses it (a discriminated union). */
 export type QuantizationSpec =
@@ -76,29 +77,36 @@ export interface QuantizeOptions {
 
 /** Trains the codec the spec names. */
 export function trainCodec(options: QuantizeOptions): Codec {
+  return finish(trainCodecSteps(options));
+}
+
+/** {@link trainCodec} in steps. */
+export function* trainCodecSteps(options: QuantizeOptions): Steps<Codec> {
   const { spec, metric, set, seed, sampleSize } = options;
   switch (spec.method) {
-    case 'scalar':
-      return new ScalarCodec(
-        metric,
-        trainScalar(set, { quantile: spec.quantile, seed, sampleSize }),
-      );
+    case 'scalar': {
+      const params = yield* trainScalarSteps(set, { quantile: spec.quantile, seed, sampleSize });
+      return new ScalarCodec(metric, params);
+    }
     case 'binary':
       return new BinaryCodec(metric, set.dim);
-    case 'product':
-      return new ProductCodec(
-        metric,
-        set.dim,
-        trainProduct(set, { compression: spec.compression, seed, sampleSize }),
-      );
+    case 'product': {
+      const train = { compression: spec.compression, seed, sampleSize };
+      return new ProductCodec(metric, set.dim, yield* trainProductSteps(set, train));
+    }
   }
 }
 
 /** Trains a codec on `options.set` and encodes all of its rows. */
 export function quantize(options: QuantizeOptions): QuantizedVectors {
-  const codec = trainCodec(options);
+  return finish(quantizeSteps(options));
+}
+
+/** {@link quantize} in steps, for the optimizer's slices. */
+export function* quantizeSteps(options: QuantizeOptions): Steps<QuantizedVectors> {
+  const codec = yield* trainCodecSteps(options);
   const { set } = options;
-  return QuantizedVectors.build({
+  return yield* QuantizedVectors.buildSteps({
     codec,
     data: set.data,
     base: set.base,
