@@ -168,3 +168,35 @@ test('codes come back after a restart (rebuilt from the stored vectors)', async 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('per-vector configs override the collection one; a config change applies on rebuild', async () => {
+  const db = await Quiver.open();
+  const dim = 64;
+  await db.createCollection('n', {
+    vectors: {
+      a: { size: dim, distance: 'Cosine', quantization_config: { binary: {} } },
+      b: { size: dim, distance: 'Euclid' },
+    },
+    quantization_config: { scalar: { type: 'int8' } },
+    optimizers_config: { indexing_threshold: 10 },
+    hnsw_config: { full_scan_threshold: 10 },
+  });
+  const data = rows(clusteredData(400, dim, 10, 1, 2), dim);
+  await db.upsert('n', {
+    points: data.map((v, id) => ({ id, vector: { a: v, b: v } })),
+  });
+  await db.compact('n');
+  let memory = (await db.vectorMemory('n')).vectors;
+  assert.equal(memory.a!.quantized_bytes, 400 * 8, 'binary: 64 bits per vector');
+  assert.equal(memory.b!.quantized_bytes, 400 * (dim + 4), 'int8 + Euclid correction');
+  const hits = await db.query('n', { query: data[0]!, using: 'b', limit: 3 });
+  assert.equal(hits.points[0]!.id, 0);
+
+  await db.updateCollection('n', { quantization_config: null } as never);
+  await db.rebuildIndex('n');
+  memory = (await db.vectorMemory('n')).vectors;
+  assert.equal(memory.a!.quantized_bytes, 400 * 8, 'its own config still applies');
+  assert.equal(memory.b!.quantized_bytes, 0, 'no codes once the collection config is gone');
+  assert.equal(memory.b!.original_bytes, 400 * dim * 4);
+  await db.close();
+});
