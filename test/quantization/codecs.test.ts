@@ -302,3 +302,60 @@ test('quantized vectors round-trip through their file; damage is refused', async
     }
   }
 });
+
+test('qscore_batch: SIMD and scalar agree on random codes, queries, kinds and corrections', async () => {
+  const { CodeStore } = await import('../../src/kernels/code-store.js');
+  const { QUANT_KIND } = await import('../../src/kernels/quant-scalar.js');
+  const kinds = Object.values(QUANT_KIND);
+  const input = fc.record({
+    kind: fc.constantFrom(...kinds),
+    n: fc.integer({ min: 1, max: 70 }),
+    count: fc.integer({ min: 1, max: 12 }),
+    seed: fc.integer({ min: 0, max: 1e6 }),
+    mul: fc.double({ min: -4, max: 4, noNaN: true }),
+    add: fc.double({ min: -4, max: 4, noNaN: true }),
+    corrections: fc.boolean(),
+  });
+  fc.assert(
+    fc.property(input, ({ kind, n, count, seed, mul, add, corrections }) => {
+      // Bytes per code and per query for each kind, as the codecs lay them out.
+      const stride = kind === QUANT_KIND.hamming64 ? n * 8 : n;
+      const queryBytes =
+        kind === QUANT_KIND.adc ? n * 1024 : kind === QUANT_KIND.hamming64 ? n * 8 : n * 4;
+      const make = (kernels: 'simd' | 'scalar') =>
+        new CodeStore({ count, stride, queryBytes, auxBytes: n * 4, corrections, kernels });
+      const a = make('simd');
+      const b = make('scalar');
+      assert.equal(a.kind, 'simd');
+      const fill = (store: InstanceType<typeof CodeStore>) => {
+        const rnd = uniformData(1, queryBytes + stride * count + n + count, seed);
+        let r = 0;
+        const next = () => rnd[r++]!;
+        const f = store.mem.f32;
+        const u8 = store.mem.u8;
+        // Floats in [-1, 1) where the kernel reads floats, random bytes where it reads bytes.
+        if (kind === QUANT_KIND.dotF32I8 || kind === QUANT_KIND.l1wF32I8 || kind === QUANT_KIND.adc)
+          for (let i = 0; i < queryBytes / 4; i++) f[(store.queryA >>> 2) + i] = next();
+        else for (let i = 0; i < queryBytes; i++) u8[store.queryA + i] = (next() + 1) * 128;
+        for (let i = 0; i < n; i++) f[(store.aux >>> 2) + i] = next();
+        for (let c = 0; c < count; c++) {
+          const code = store.code(c);
+          for (let i = 0; i < stride; i++) code[i] = (next() + 1) * 128;
+          if (store.corr !== 0) f[(store.corr >>> 2) + c] = next();
+          store.ids()[c] = count - 1 - c;
+        }
+      };
+      fill(a);
+      fill(b);
+      for (const s of [a, b]) {
+        s.scoreBatch({ kind, q: s.queryA, n, count, mul, add });
+      }
+      for (let i = 0; i < count; i++) {
+        const x = a.scores()[i]!;
+        const y = b.scores()[i]!;
+        close(x, y, 1e-3 * (1 + Math.abs(y)), `kind ${kind} id ${i}`);
+      }
+    }),
+    { numRuns: 200 },
+  );
+});
