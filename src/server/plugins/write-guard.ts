@@ -108,7 +108,7 @@ export function refusal(
     if (!known && existing.length >= options.maxCollections)
       return new QuiverError(
         'LIMIT_EXCEEDED',
-        `Forbidden: cannot create collection \`${collection}\`, the server already holds ${existing.length} collections (limits.max_collections = ${options.maxCollections}); delete one or raise the limit`,
+        `Forbidden: cannot create collection \`${collection}\`, the server already holds ${existing.length} collection${existing.length === 1 ? '' : 's'} (limits.max_collections = ${options.maxCollections}); delete one or raise the limit`,
       );
   }
   const stats = db.stats().find((s) => s.collection === collection);
