@@ -1087,9 +1087,19 @@ export class Quiver {
         'Validation error in request: location: give a file:// or http(s):// URL of the snapshot',
       );
     }
-    if (location.startsWith('file://'))
-      return { path: decodeURIComponent(new URL(location).pathname), cleanup: none };
-    if (!/^https?:\/\//.test(location)) return { path: location, cleanup: none };
+    if (!/^https?:\/\//.test(location)) {
+      const path = location.startsWith('file://')
+        ? decodeURIComponent(new URL(location).pathname)
+        : location;
+      // A location the caller got wrong is theirs to fix (404), not a server I/O failure.
+      if (!(await p.fs.exists(path))) {
+        throw new QuiverError(
+          'SNAPSHOT_NOT_FOUND',
+          `Not found: snapshot file ${path} does not exist; give the location of an existing snapshot file`,
+        );
+      }
+      return { path, cleanup: none };
+    }
     const response = await fetch(location);
     if (!response.ok || response.body === null) {
       throw new QuiverError(
