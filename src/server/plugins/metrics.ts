@@ -133,7 +133,20 @@ interface CollectionFacts {
   fsyncSecondsMax: number;
 }
 
+/** One scrape reads the engine once, not once per series (figures at most 250 ms old). */
+const FACTS_TTL_MS = 250;
+const factsCache = new WeakMap<Quiver, { at: number; facts: CollectionFacts[] }>();
+
 function collectionFacts(db: Quiver, state: ServerState): CollectionFacts[] {
+  const cached = factsCache.get(db);
+  const now = performance.now();
+  if (cached !== undefined && now - cached.at < FACTS_TTL_MS) return cached.facts;
+  const facts = readFacts(db, state);
+  factsCache.set(db, { at: now, facts });
+  return facts;
+}
+
+function readFacts(db: Quiver, state: ServerState): CollectionFacts[] {
   return db.stats().map((s) => ({
     collection: s.collection,
     points: s.points,
