@@ -19,7 +19,8 @@ import { Quiver } from '../db/quiver.js';
 import { QuiverError } from '../errors.js';
 import { buildApp } from './app.js';
 import type { Config } from './config/schema.js';
-import { registerAuth } from './plugins/auth.js';
+import { PUBLIC_PATHS, registerAuth } from './plugins/auth.js';
+import { errorBody } from './envelope.js';
 import { registerBodyLimit } from './plugins/body-limit.js';
 import { startDiskWatch } from './plugins/disk-watch.js';
 import { registerHealth } from './plugins/health.js';
@@ -80,7 +81,8 @@ function fastifyOptions(config: Config, logger: Logger): FastifyServerOptions {
     bodyLimit: Math.floor(s.body_limit_mb * 1024 * 1024),
     requestTimeout: Math.floor(s.request_timeout_sec * 1000),
     keepAliveTimeout: Math.floor(s.keep_alive_timeout_sec * 1000),
-    return503OnClosing: true,
+    // Requests that arrive while draining get our 503 envelope (hook below), not Fastify's.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
   };
   const https =
@@ -140,7 +142,20 @@ export async function startServer(
         // Answers over 1 KiB (search results with vectors, scrolls, metrics) go out br or gzip.
         await a.register(compress, { threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
         registerRequestLog(a, { slowQueryMs: config.log.slow_query_ms });
-        // While shutting down, answers close their keep-alive connection so the drain ends.
+        // While shutting down, new requests on open keep-alive connections get 503 (probes
+        // answer as usual), and every answer closes its connection so the drain ends.
+        a.addHook('onRequest', async (request, reply) => {
+          const path = request.url.split('?', 1)[0]!;
+          if (!state.stopping || PUBLIC_PATHS.has(path)) return;
+          return reply
+            .code(503)
+            .send(
+              errorBody(
+                'Service unavailable: the server is shutting down; retry (another instance, or this one after its restart)',
+                performance.now(),
+              ),
+            );
+        });
         a.addHook('onSend', async (request, reply, payload) => {
           if (state.stopping && request.raw.httpVersionMajor < 2)
             reply.header('connection', 'close');

@@ -294,3 +294,15 @@ test('close(): /readyz turns 503, the request in flight is answered, then the da
   assert.equal((await db.count('c', {})).count, 2);
   await db.close();
 });
+
+test('while shutting down: new requests get 503 in the envelope, probes still answer', async () => {
+  await withServer({}, async (s) => {
+    s.state.stopping = true; // what close() sets first
+    const res = await call(s, 'GET', '/collections');
+    assert.equal(res.status, 503);
+    assert.match(JSON.stringify(res.json), /shutting down/);
+    assert.equal(res.headers.get('connection'), 'close');
+    assert.equal((await call(s, 'GET', '/readyz')).status, 503);
+    assert.equal((await call(s, 'GET', '/livez')).status, 200);
+  });
+});
