@@ -5,6 +5,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBuilt, runQuiver, stop, type QuiverProcess } from './process.js';
 import { points, tempDir } from './helpers.js';
@@ -86,15 +87,25 @@ test('a bad setting stops the start with exit code 2 naming it', async () => {
   );
 });
 
-test('config print shows the effective config with secrets redacted', async () => {
-  const p = await runQuiver(['config', 'print', '--format', 'json', '--port', '7007'], {
-    QUIVER__SERVICE__API_KEY: 'very-secret',
-  });
+test('config print shows the effective config: file < env < flags, secrets redacted', async () => {
+  const file = join(tempDir(), 'quiver.yaml');
+  writeFileSync(file, 'service:\n  port: 7001\n  host: 0.0.0.0\nlimits:\n  max_collections: 9\n');
+  const p = await runQuiver(
+    ['config', 'print', '--format', 'json', '--config', file, '--port', '7007'],
+    {
+      QUIVER__SERVICE__API_KEY: 'very-secret',
+      QUIVER__LIMITS__MAX_COLLECTIONS: '10',
+    },
+  );
   assert.equal(await p.exited, 0);
-  const printed = JSON.stringify(p.lines);
-  assert.ok(!printed.includes('very-secret'));
-  assert.match(printed, /<redacted>/);
-  assert.match(printed, /\\"port\\": 7007/);
+  const printed = JSON.parse(p.lines.map((l) => String(l.raw ?? JSON.stringify(l))).join('\n')) as {
+    service: { port: number; host: string; api_key: string };
+    limits: { max_collections: number };
+  };
+  assert.equal(printed.service.port, 7007);
+  assert.equal(printed.service.host, '0.0.0.0');
+  assert.equal(printed.limits.max_collections, 10);
+  assert.equal(printed.service.api_key, '<redacted>');
 });
 
 test('a second server on the same data dir is refused (exit 1, LOCKED)', async () => {
