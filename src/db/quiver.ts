@@ -59,6 +59,7 @@ import type { QueryContext } from '../collection/query/plan.js';
 import { applyAliasActions, parseAliasActions } from './aliases.js';
 import { type Catalog, newCollectionDir, readCatalog, writeCatalog } from './catalog.js';
 import { collectionInfo, checkPayloadIndex } from './collection-info.js';
+import { parseKeyPath } from '../payload/key-path.js';
 import {
   type ArchivedCollection,
   deleteSnapshot,
@@ -303,6 +304,7 @@ export class Quiver {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const collection of this.collections.values()) collection.optimizer.stop();
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
     const p = this.persistence;
     if (p === undefined) return;
@@ -466,6 +468,28 @@ export class Quiver {
     return info;
   }
 
+  /**
+   * Quiver extension: rebuilds the HNSW graph of every segment of a collection from its stored
+   * vectors (the appendable segment is sealed first, whatever `indexing_threshold` says).
+   * Queries keep being served, exactly, while it runs; resolves when every segment is rebuilt.
+   */
+  async rebuildIndex(name: string): Promise<boolean> {
+    const collection = this.resolve(name);
+    await this.track(collection.optimizer.rebuildIndex());
+    return true;
+  }
+
+  /**
+   * Quiver extension: seals the appendable segment, drops every deleted point and merges
+   * segments down to as few as `max_segment_size` allows, indexing those over
+   * `indexing_threshold`. Resolves when done; queries go on meanwhile.
+   */
+  async compact(name: string): Promise<boolean> {
+    const collection = this.resolve(name);
+    await this.track(collection.optimizer.compact());
+    return true;
+  }
+
   /** Names of all collections. */
   async getCollections(): Promise<Schemas['CollectionsResponse']> {
     this.live();
@@ -502,6 +526,7 @@ export class Quiver {
       await p.fs.removeDir(joinPath(p.root, 'collections', failure.entry.dir), { recursive: true });
       return true;
     }
+    this.collections.get(name)?.optimizer.stop();
     if (!this.collections.delete(name)) return false;
     for (const [alias, target] of this.aliases) if (target === name) this.aliases.delete(alias);
     this.repairs.delete(name);
@@ -556,7 +581,12 @@ export class Quiver {
 
   // ---- payload indexes ----
 
-  /** Declares a payload index (reported in `payload_schema`; filtering is exact either way). */
+  /**
+   * Declares a payload index on `field_name` and indexes the existing points at once (reported in
+   * `payload_schema`). Filtered reads then visit only the points the indexes name; results are
+   * the same with or without indexes, except that `match.text`/`phrase` on a text-indexed field
+   * match tokens rather than substrings (as in Qdrant).
+   */
   async createPayloadIndex(
     name: string,
     args: WriteParams & Schemas['CreateFieldIndex'],
@@ -565,6 +595,7 @@ export class Quiver {
     const { wait, body } = splitWriteParams(args);
     checkKnownFields(body, ['field_name', 'field_schema'], '');
     const field = checkString(body.field_name, 'field_name');
+    parseKeyPath(field, 'field_name');
     collection.setConfigIndex(field, checkPayloadIndex(body.field_schema, 'field_schema'));
     await this.saveCatalog();
     return { operation_id: collection.lastOp, status: wait ? 'completed' : 'acknowledged' };
@@ -1172,6 +1203,7 @@ export class Quiver {
     // A collection that failed to load is replaced too: restoring it is the way to repair it.
     const oldDir = p.dirs.get(name) ?? this.failed.get(name)?.entry.dir;
     this.failed.delete(name);
+    this.collections.get(name)?.optimizer.stop();
     this.collections.set(name, opened.collection);
     p.stores.set(name, opened.store);
     p.dirs.set(name, dir);
