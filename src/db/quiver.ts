@@ -18,6 +18,7 @@ import {
   checkCollectionName,
   createCollectionConfig,
   updateCollectionConfig,
+  type VectorSpec,
 } from '../collection/config.js';
 import {
   type CollectionOp,
@@ -120,12 +121,25 @@ export interface CollectionStats {
   points: number;
   /** Segments holding them. */
   segments: number;
+  /**
+   * Estimated bytes of dense vectors in memory: points x the dimensions of every dense vector
+   * x 4 (float32). Leaves out payloads, sparse and multivectors, and index graphs.
+   */
+  vectorBytes: number;
   /** The collection's folder under the data directory (persistent mode only). */
   dir?: string;
   /** Bytes of write-ahead log on disk (persistent mode only). */
   walBytes?: number;
   /** WAL counters since open (persistent mode only). */
   wal?: WalStats;
+}
+
+/** Bytes of the dense (single, float32) vectors of one point. */
+function denseBytesPerPoint(specs: readonly VectorSpec[]): number {
+  let dims = 0;
+  for (const spec of specs)
+    if (spec.sparse === undefined && spec.multivector === undefined) dims += spec.size;
+  return dims * 4;
 }
 
 /** The durable side of a database opened with a `path`. */
@@ -338,6 +352,7 @@ export class Quiver {
         collection: name,
         points: collection.pointsCount,
         segments: collection.segments.length,
+        vectorBytes: denseBytesPerPoint(collection.specs) * collection.pointsCount,
       };
       const store = p?.stores.get(name);
       if (p !== undefined && store !== undefined) {

@@ -215,6 +215,7 @@ test('/metrics names its series; /telemetry has the same facts as JSON', async (
       'quiver_upsert_duration_seconds_count 1',
       'quiver_collection_points{collection="c"} 5',
       'quiver_collection_segments{collection="c"}',
+      'quiver_collection_vector_bytes{collection="c"} 80',
       'quiver_wal_bytes{collection="c"}',
       'quiver_wal_fsyncs{collection="c"}',
       'quiver_wal_fsync_seconds_sum{collection="c"}',
