@@ -56,7 +56,7 @@ import {
   legacySearch,
 } from '../collection/query/legacy.js';
 import { matrixOffsets, matrixPairs } from '../collection/query/matrix.js';
-import type { QueryContext } from '../collection/query/plan.js';
+import type { QueryContext, QueryPlanInfo } from '../collection/query/plan.js';
 import { applyAliasActions, parseAliasActions } from './aliases.js';
 import { type Catalog, newCollectionDir, readCatalog, writeCatalog } from './catalog.js';
 import { collectionInfo, checkPayloadIndex } from './collection-info.js';
@@ -111,6 +111,12 @@ export interface QuiverOptions {
    * removes it. Default `false`: any failure fails the open (embedded use). The server sets it.
    */
   skipFailedCollections?: boolean;
+  /**
+   * Receives, for every nearest-neighbour search that runs (not for cached answers), how each
+   * segment was searched (`exact`, `hnsw`, `skipped`). For explain output and debug logs; keep
+   * it cheap, it runs inside the query.
+   */
+  onQueryPlan?: (plan: QueryPlanInfo) => void;
 }
 
 /** One collection's counters (see {@link Quiver.stats}). */
@@ -211,9 +217,11 @@ export class Quiver {
   >();
   private persistence: Persistence | undefined;
   private readonly warn: (message: string) => void;
+  private readonly onQueryPlan: ((plan: QueryPlanInfo) => void) | undefined;
 
   private constructor(options: QuiverOptions) {
     this.warn = options.onWarning ?? (() => undefined);
+    this.onQueryPlan = options.onQueryPlan;
   }
 
   /**
@@ -797,6 +805,7 @@ export class Quiver {
       collection,
       resolve: (other) => this.resolve(other),
       deadline: new Deadline(checkTimeout(timeout)),
+      onPlan: this.onQueryPlan,
     };
     return cachedQuery(collection, method, body, () => run(ctx, body));
   }

@@ -25,6 +25,7 @@ import { registerBodyLimit } from './plugins/body-limit.js';
 import { startDiskWatch } from './plugins/disk-watch.js';
 import { registerHealth } from './plugins/health.js';
 import { registerMetrics } from './plugins/metrics.js';
+import { QueryPlanLog } from './plugins/query-plan.js';
 import { registerRequestLog, requestIdFrom } from './plugins/request-log.js';
 import { ServerState } from './plugins/state.js';
 import { registerWriteGuard } from './plugins/write-guard.js';
@@ -110,6 +111,7 @@ export async function startServer(
   const logger = options.logger ?? createLogger(config.log);
   const state = new ServerState();
   const fastifyOpts = fastifyOptions(config, logger);
+  const plans = new QueryPlanLog();
   const db = await Quiver.open({
     path: config.storage.data_dir,
     checkpoint: {
@@ -119,6 +121,7 @@ export async function startServer(
     onWarning: (message) => logger.warn({ storage: true }, message),
     // One damaged collection must not keep the others offline: it is reported by /readyz.
     skipFailedCollections: true,
+    onQueryPlan: plans.callback(logger),
   });
   for (const { collection, reason } of db.failedCollections()) {
     state.failedCollections.set(collection, reason);
@@ -142,6 +145,7 @@ export async function startServer(
         // Answers over 1 KiB (search results with vectors, scrolls, metrics) go out br or gzip.
         await a.register(compress, { threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
         registerRequestLog(a, { slowQueryMs: config.log.slow_query_ms });
+        plans.register(a);
         // While shutting down, new requests on open keep-alive connections get 503 (probes
         // answer as usual), and every answer closes its connection so the drain ends.
         a.addHook('onRequest', async (request, reply) => {

@@ -24,7 +24,7 @@ function capture(): { stream: PassThrough; lines: () => Array<Record<string, unk
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
-test('slow requests are logged with route, operation, collection; debug adds the query', async () => {
+test('slow requests are logged with route, operation, collection; debug adds the query and its plan', async () => {
   const out = capture();
   const config = testConfig({ 'log.slow_query_ms': '0.001', 'log.level': 'debug' });
   const s = await startServer(config, { logger: createLogger(config.log, out.stream) });
@@ -56,6 +56,13 @@ test('slow requests are logged with route, operation, collection; debug adds the
   assert.equal(slow.level, 40);
   const body = lines.find((l) => l.msg === 'slow request body' && l.reqId === 'slow-1');
   assert.match(String(body?.body), /"limit":1/);
+  // The engine's plan of the search, tied to the request.
+  const plan = lines.find((l) => l.msg === 'query plan' && l.reqId === 'slow-1')?.plan as
+    { collection: string; vector: string; segments: string[] } | undefined;
+  assert.ok(plan, 'no query plan line for the request');
+  assert.equal(plan.collection, 'books');
+  assert.ok(plan.segments.length >= 1);
+  for (const how of plan.segments) assert.ok(['exact', 'hnsw', 'skipped'].includes(how));
   // Only reads log their body: a write's body can be a huge batch.
   assert.ok(!lines.some((l) => l.msg === 'slow request body' && /"points"/.test(String(l.body))));
   for (const l of lines.filter(

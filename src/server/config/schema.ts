@@ -129,7 +129,8 @@ const Log = Type.Object(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
       {
         default: 'info',
-        description: '`debug` also logs the body of slow queries; `silent` logs nothing.',
+        description:
+          '`debug` also logs query plans and the body of slow queries; `silent` logs nothing.',
       },
     ),
     format: Type.Union([Type.Literal('json'), Type.Literal('pretty')], {
