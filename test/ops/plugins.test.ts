@@ -307,3 +307,35 @@ test('while shutting down: new requests get 503 in the envelope, probes still an
     assert.equal((await call(s, 'GET', '/livez')).status, 200);
   });
 });
+
+test('limits.max_disk_per_collection_mb: measured folder size over the limit refuses writes, not deletes', async () => {
+  await withServer({ 'limits.max_disk_per_collection_mb': '1' }, async (s) => {
+    const big = { vectors: { size: 1024, distance: 'Dot' } };
+    assert.equal((await call(s, 'PUT', '/collections/c', big)).status, 200);
+    assert.equal(
+      (await call(s, 'PUT', '/collections/c/points', { points: points(300, 1024) })).status,
+      200,
+    );
+    await checkDisk({
+      db: s.db,
+      state: s.state,
+      log: s.logger,
+      dataDir: s.db.stats()[0]!.dir!.split('/collections/')[0]!,
+      minFreeBytes: 0,
+      intervalMs: 1000,
+    });
+    assert.ok(s.state.collectionBytes.get('c')! > 1024 * 1024);
+    const refused = await call(s, 'PUT', '/collections/c/points', { points: points(1, 1024, 500) });
+    assert.equal(refused.status, 403);
+    assert.match(
+      JSON.stringify(refused.json),
+      /MiB on disk, more than limits\.max_disk_per_collection_mb = 1/,
+    );
+    assert.equal(
+      (await call(s, 'POST', '/collections/c/points/delete', { points: [1, 2] })).status,
+      200,
+    );
+    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    assert.match(metrics, /^quiver_collection_disk_bytes\{collection="c"\} [1-9]\d{6,}$/m);
+  });
+});
