@@ -175,6 +175,12 @@ export async function startServer(
           },
           hsts: config.service.tls.cert !== '',
         });
+        // The interactive docs page (swagger-ui) needs its scripts and styles: no strict CSP.
+        a.addHook('onSend', async (request, reply, payload) => {
+          if (request.url === '/docs' || request.url.startsWith('/docs/'))
+            reply.removeHeader('content-security-policy');
+          return payload;
+        });
         if (config.service.cors.enabled) {
           const origins = config.service.cors.origins;
           await a.register(cors, {

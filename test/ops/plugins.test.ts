@@ -339,3 +339,13 @@ test('limits.max_disk_per_collection_mb: measured folder size over the limit ref
     assert.match(metrics, /^quiver_collection_disk_bytes\{collection="c"\} [1-9]\d{6,}$/m);
   });
 });
+
+test('the interactive docs page is not blocked by the strict content security policy', async () => {
+  await withServer({}, async (s) => {
+    const docs = await fetch(`${s.url}/docs/`, { redirect: 'manual' });
+    assert.ok(docs.status < 400, `GET /docs/ answered ${docs.status}`);
+    assert.equal(docs.headers.get('content-security-policy'), null);
+    const api = await fetch(`${s.url}/collections`);
+    assert.match(api.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+  });
+});
