@@ -349,3 +349,29 @@ test('the interactive docs page is not blocked by the strict content security po
     assert.match(api.headers.get('content-security-policy') ?? '', /default-src 'none'/);
   });
 });
+
+test('snapshots: the read-only key and read-only mode may list and download, not create', async () => {
+  await withServer({ 'service.api_key': 'full', 'service.read_only_api_key': 'ro' }, async (s) => {
+    const full = { 'api-key': 'full' };
+    const ro = { 'api-key': 'ro' };
+    await call(s, 'PUT', '/collections/c', COLLECTION, full);
+    await call(s, 'PUT', '/collections/c/points?wait=true', { points: points(3) }, full);
+    assert.equal((await call(s, 'POST', '/collections/c/snapshots', undefined, ro)).status, 403);
+    const made = await call(s, 'POST', '/collections/c/snapshots', undefined, full);
+    assert.equal(made.status, 200);
+    const name = (made.json.result as { name: string }).name;
+    await checkDisk({
+      db: s.db,
+      state: s.state,
+      log: s.logger,
+      dataDir: s.db.stats()[0]!.dir!.split('/collections/')[0]!,
+      minFreeBytes: Number.MAX_SAFE_INTEGER,
+      intervalMs: 1000,
+    });
+    assert.equal((await call(s, 'POST', '/collections/c/snapshots', undefined, full)).status, 503);
+    assert.equal((await call(s, 'GET', '/collections/c/snapshots', undefined, ro)).status, 200);
+    const download = await fetch(`${s.url}/collections/c/snapshots/${name}`, { headers: ro });
+    assert.equal(download.status, 200);
+    assert.ok((await download.arrayBuffer()).byteLength > 0);
+  });
+});
