@@ -11,16 +11,14 @@
  */
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
-import compress from '@fastify/compress';
 import type { Logger } from 'pino';
 import { Quiver } from '../db/quiver.js';
 import { QuiverError } from '../errors.js';
 import { buildApp } from './app.js';
 import type { Config } from './config/schema.js';
-import { PUBLIC_PATHS, registerAuth } from './plugins/auth.js';
-import { errorBody } from './envelope.js';
+import { registerAuth } from './plugins/auth.js';
+import { registerDraining } from './plugins/draining.js';
+import { registerCompression, registerHeaders } from './plugins/http-extras.js';
 import { registerBodyLimit } from './plugins/body-limit.js';
 import { startDiskWatch } from './plugins/disk-watch.js';
 import { registerHealth } from './plugins/health.js';
@@ -141,55 +139,16 @@ export async function startServer(
     app = await buildApp(db, {
       fastify: fastifyOpts,
       beforeRoutes: async (a) => {
-        // First: compress adds its hook to each route as it is registered (onRoute).
-        // Answers over 1 KiB (search results with vectors, scrolls, metrics) go out br or gzip.
-        await a.register(compress, { threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
+        await registerCompression(a); // first: it hooks each route as it is registered
         registerRequestLog(a, { slowQueryMs: config.log.slow_query_ms });
         plans.register(a);
-        // While shutting down, new requests on open keep-alive connections get 503 (probes
-        // answer as usual), and every answer closes its connection so the drain ends.
-        a.addHook('onRequest', async (request, reply) => {
-          const path = request.url.split('?', 1)[0]!;
-          if (!state.stopping || PUBLIC_PATHS.has(path)) return;
-          return reply
-            .code(503)
-            .send(
-              errorBody(
-                'Service unavailable: the server is shutting down; retry (another instance, or this one after its restart)',
-                performance.now(),
-              ),
-            );
-        });
-        a.addHook('onSend', async (request, reply, payload) => {
-          if (state.stopping && request.raw.httpVersionMajor < 2)
-            reply.header('connection', 'close');
-          return payload;
-        });
+        registerDraining(a, state);
         registerMetrics(a, { db, state, version: QUIVER_VERSION });
         registerBodyLimit(a, config.service.body_limit_mb);
-        await a.register(helmet, {
-          // An API, not pages: a strict policy costs nothing and helps if a body is rendered.
-          contentSecurityPolicy: {
-            useDefaults: false,
-            directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-          },
-          hsts: config.service.tls.cert !== '',
+        await registerHeaders(a, {
+          tls: config.service.tls.cert !== '',
+          cors: config.service.cors,
         });
-        // The interactive docs page (swagger-ui) needs its scripts and styles: no strict CSP.
-        a.addHook('onSend', async (request, reply, payload) => {
-          if (request.url === '/docs' || request.url.startsWith('/docs/'))
-            reply.removeHeader('content-security-policy');
-          return payload;
-        });
-        if (config.service.cors.enabled) {
-          const origins = config.service.cors.origins;
-          await a.register(cors, {
-            origin: origins.includes('*') ? true : origins,
-            methods: ['GET', 'HEAD', 'PUT', 'POST', 'PATCH', 'DELETE'],
-            allowedHeaders: ['content-type', 'api-key', 'authorization', 'x-request-id'],
-            exposedHeaders: ['x-request-id'],
-          });
-        }
         registerAuth(a, {
           apiKey: config.service.api_key,
           readOnlyApiKey: config.service.read_only_api_key,
