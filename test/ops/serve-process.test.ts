@@ -234,3 +234,10 @@ test('a second signal exits at once, without waiting for requests in flight', as
     assert.equal(await stop(again), 0);
   }
 });
+
+test('SIGINT (Ctrl-C) shuts down gracefully too', async () => {
+  const q = await runQuiver(serveArgs(join(tempDir(), 'data')));
+  q.child.kill('SIGINT');
+  assert.equal(await q.exited, 0);
+  await q.waitForLine((l) => l.msg === 'quiver stopped: data flushed and checkpointed');
+});
