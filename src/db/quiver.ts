@@ -18,7 +18,6 @@ import {
   checkCollectionName,
   createCollectionConfig,
   updateCollectionConfig,
-  type VectorSpec,
 } from '../collection/config.js';
 import {
   type CollectionOp,
@@ -129,8 +128,9 @@ export interface CollectionStats {
   /** Segments holding them. */
   segments: number;
   /**
-   * Estimated bytes of dense vectors in memory: points x the dimensions of every dense vector
-   * x 4 (float32). Leaves out payloads, sparse and multivectors, and index graphs.
+   * Bytes of dense vectors held in memory: float32 originals (those not kept on disk) plus
+   * quantized codes (see {@link Quiver.vectorMemory}). Leaves out payloads, sparse and
+   * multivectors, and index graphs.
    */
   vectorBytes: number;
   /** The collection's folder under the data directory (persistent mode only). */
@@ -141,12 +141,11 @@ export interface CollectionStats {
   wal?: WalStats;
 }
 
-/** Bytes of the dense (single, float32) vectors of one point. */
-function denseBytesPerPoint(specs: readonly VectorSpec[]): number {
-  let dims = 0;
-  for (const spec of specs)
-    if (spec.sparse === undefined && spec.multivector === undefined) dims += spec.size;
-  return dims * 4;
+/** In-memory bytes of a vector memory report (originals in memory plus quantized codes). */
+function memoryBytes(report: VectorMemoryReport): number {
+  let bytes = 0;
+  for (const v of Object.values(report.vectors)) bytes += v.original_bytes + v.quantized_bytes;
+  return bytes;
 }
 
 /** The durable side of a database opened with a `path`. */
@@ -361,7 +360,7 @@ export class Quiver {
         collection: name,
         points: collection.pointsCount,
         segments: collection.segments.length,
-        vectorBytes: denseBytesPerPoint(collection.specs) * collection.pointsCount,
+        vectorBytes: memoryBytes(vectorMemory(collection)),
       };
       const store = p?.stores.get(name);
       if (p !== undefined && store !== undefined) {

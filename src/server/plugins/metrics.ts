@@ -6,7 +6,7 @@
  * - `quiver_search_duration_seconds` (every query, search, recommend, discover... route, per
  *   operation) and `quiver_upsert_duration_seconds`;
  * - per collection: `quiver_collection_points`, `quiver_collection_segments`,
- *   `quiver_collection_vector_bytes` (estimated memory of the dense vectors),
+ *   `quiver_collection_vector_bytes` (memory of the dense vectors and their quantized codes),
  *   `quiver_collection_disk_bytes`, `quiver_wal_bytes`, `quiver_wal_fsyncs`,
  *   `quiver_wal_fsync_seconds_sum`, `quiver_wal_fsync_seconds_max`;
  * - `quiver_disk_free_bytes`, `quiver_read_only`, `quiver_ready`;
@@ -80,7 +80,7 @@ export function createMetrics({ db, state }: Omit<MetricsOptions, 'version'>) {
   perCollection('quiver_collection_segments', 'Segments per collection.', (s) => s.segments);
   perCollection(
     'quiver_collection_vector_bytes',
-    'Estimated bytes of dense vectors in memory (points x dimensions x 4).',
+    'Bytes of dense vectors in memory: float32 originals plus quantized codes.',
     (s) => s.vectorBytes,
   );
   perCollection(
