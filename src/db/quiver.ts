@@ -55,7 +55,7 @@ import {
   legacySearch,
 } from '../collection/query/legacy.js';
 import { matrixOffsets, matrixPairs } from '../collection/query/matrix.js';
-import type { QueryContext } from '../collection/query/plan.js';
+import type { QueryContext, QueryPlanInfo } from '../collection/query/plan.js';
 import { applyAliasActions, parseAliasActions } from './aliases.js';
 import { type Catalog, newCollectionDir, readCatalog, writeCatalog } from './catalog.js';
 import { collectionInfo, checkPayloadIndex } from './collection-info.js';
@@ -111,6 +111,12 @@ export interface QuiverOptions {
    * removes it. Default `false`: any failure fails the open (embedded use). The server sets it.
    */
   skipFailedCollections?: boolean;
+  /**
+   * Receives, for every nearest-neighbour search that runs (not for cached answers), how each
+   * segment was searched (`exact`, `hnsw`, `skipped`). For explain output and debug logs; keep
+   * it cheap, it runs inside the query.
+   */
+  onQueryPlan?: (plan: QueryPlanInfo) => void;
 }
 
 /** One collection's counters (see {@link Quiver.stats}). */
@@ -121,12 +127,25 @@ export interface CollectionStats {
   points: number;
   /** Segments holding them. */
   segments: number;
+  /**
+   * Bytes of dense vectors held in memory: float32 originals (those not kept on disk) plus
+   * quantized codes (see {@link Quiver.vectorMemory}). Leaves out payloads, sparse and
+   * multivectors, and index graphs.
+   */
+  vectorBytes: number;
   /** The collection's folder under the data directory (persistent mode only). */
   dir?: string;
   /** Bytes of write-ahead log on disk (persistent mode only). */
   walBytes?: number;
   /** WAL counters since open (persistent mode only). */
   wal?: WalStats;
+}
+
+/** In-memory bytes of a vector memory report (originals in memory plus quantized codes). */
+function memoryBytes(report: VectorMemoryReport): number {
+  let bytes = 0;
+  for (const v of Object.values(report.vectors)) bytes += v.original_bytes + v.quantized_bytes;
+  return bytes;
 }
 
 /** The durable side of a database opened with a `path`. */
@@ -198,9 +217,11 @@ export class Quiver {
   >();
   private persistence: Persistence | undefined;
   private readonly warn: (message: string) => void;
+  private readonly onQueryPlan: ((plan: QueryPlanInfo) => void) | undefined;
 
   private constructor(options: QuiverOptions) {
     this.warn = options.onWarning ?? (() => undefined);
+    this.onQueryPlan = options.onQueryPlan;
   }
 
   /**
@@ -339,6 +360,7 @@ export class Quiver {
         collection: name,
         points: collection.pointsCount,
         segments: collection.segments.length,
+        vectorBytes: memoryBytes(vectorMemory(collection)),
       };
       const store = p?.stores.get(name);
       if (p !== undefined && store !== undefined) {
@@ -791,6 +813,7 @@ export class Quiver {
       collection,
       resolve: (other) => this.resolve(other),
       deadline: new Deadline(checkTimeout(timeout)),
+      onPlan: this.onQueryPlan,
     };
     return cachedQuery(collection, method, body, () => run(ctx, body));
   }
