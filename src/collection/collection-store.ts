@@ -12,7 +12,8 @@
  *                              (collection/index-file.ts)
  * ```
  * Manifest body (MessagePack): `{ seq, coveredOp, coveredLsn, segments: string[],
- * indexes?: string[] }` (`indexes`: the index files the segments name).
+ * indexes?: string[], dead?: { [segment file]: Uint8Array } }` (`indexes`: the index files the
+ * segments name; `dead`: for each sealed segment, its deleted offsets as a bitset).
  *
  * Rules:
  * - A checkpoint writes only segments that changed since the last one (new file names, never
@@ -20,6 +21,9 @@
  * - The newest two checkpoints are kept with their files, and the WAL keeps every record after
  *   the OLDER one: if the newest checkpoint is damaged, recovery falls back to the previous one
  *   and replays a longer stretch of the log.
+ * - A sealed segment's file is written once, like its index files: later deletions travel in
+ *   the manifest's `dead` bitsets (a few bytes per thousand points), not in a rewrite of a file
+ *   of hundreds of megabytes. A snapshot copies it with the deletions written in.
  * - A sealed segment's index file is written once and shared by later checkpoints. One that is
  *   missing or damaged at open is rebuilt from the segment's vectors there and then, and
  *   reported in `repairs`; the next checkpoint writes it again.
@@ -47,7 +51,14 @@ import { decodeIndexFile, encodeIndexFile } from './index-file.js';
 import { decodeOps, encodeOps } from './op-codec.js';
 import type { CollectionOp } from './operations.js';
 import { buildGraph } from './segment-builder.js';
-import { type DecodedSegment, decodeSegment, encodeSegment } from './segment-codec.js';
+import {
+  type DecodedSegment,
+  deadBits,
+  deadOffsets,
+  decodeSegment,
+  encodeSegment,
+  withDeletions,
+} from './segment-codec.js';
 
 const MANIFEST_MAGIC = 'QMAN';
 const MANIFEST_VERSION = 1;
@@ -60,6 +71,7 @@ interface Manifest {
   coveredLsn: number;
   segments: string[];
   indexes?: string[];
+  dead?: Record<string, Uint8Array>;
 }
 
 /** Runs a build generator to its end. */
@@ -218,6 +230,10 @@ export class CollectionStore {
             throw new QuiverError('CORRUPT_DATA', `${segPath} is missing`);
           }
           const one = decodeSegment(await fs.readFile(segPath), specs, segPath);
+          const dead = manifest.dead?.[seg];
+          if (dead !== undefined) {
+            for (const o of deadOffsets(dead, one.segment.size)) one.segment.remove(o);
+          }
           decoded.push(one);
           segments.push(one.segment);
           files.set(one.segment, seg);
@@ -357,6 +373,7 @@ export class CollectionStore {
     const indexWrites: { file: string; bytes: Uint8Array; index: HnswIndex }[] = [];
     const files: string[] = [];
     const indexFiles: string[] = [];
+    const dead: Record<string, Uint8Array> = {};
     for (const segment of collection.segments) {
       if (segment.liveCount === 0) continue;
       const named: Record<string, string> = {};
@@ -374,11 +391,14 @@ export class CollectionStore {
         indexFiles.push(file);
       }
       const prior = this.written.get(segment);
-      if (prior !== undefined && prior.mutations === segment.mutations && !newIndex) {
+      const unchanged = segment.sealed || prior?.mutations === segment.mutations;
+      if (prior !== undefined && unchanged && !newIndex) {
         files.push(prior.file);
+        if (segment.sealed) dead[prior.file] = deadBits(segment);
         continue;
       }
       const file = `seg-${segment.id}-${seq}.qvr`;
+      if (segment.sealed) dead[file] = deadBits(segment);
       toWrite.push({
         file,
         bytes: encodeSegment(segment, named),
@@ -393,6 +413,7 @@ export class CollectionStore {
       coveredLsn: this.wal.assignedLsn,
       segments: files,
       indexes: indexFiles,
+      dead,
     };
     const walSize = this.wal.sizeBytes;
     // The manifest may only claim what the log has made durable (see the module comment).
@@ -425,17 +446,30 @@ export class CollectionStore {
    * Writes a checkpoint and pins its files until `release()`, so a snapshot can copy a state
    * consistent at one op number while writes and later checkpoints go on.
    */
-  async pinCheckpoint(
-    collection: Collection,
-  ): Promise<{ coveredOp: number; files: string[]; release: () => void }> {
+  async pinCheckpoint(collection: Collection): Promise<{
+    coveredOp: number;
+    files: string[];
+    read: (path: string) => Promise<Uint8Array>;
+    release: () => void;
+  }> {
     await this.checkpoint(collection);
     const manifest = this.current!;
     const files = [...manifest.segments];
     for (const f of files) this.pinned.set(f, (this.pinned.get(f) ?? 0) + 1);
     let released = false;
+    const segDir = joinPath(this.dir, 'segments');
+    const deadByPath = new Map(
+      Object.entries(manifest.dead ?? {}).map(([f, bits]) => [joinPath(segDir, f), bits]),
+    );
     return {
       coveredOp: manifest.coveredOp,
-      files: files.map((f) => joinPath(this.dir, 'segments', f)),
+      files: files.map((f) => joinPath(segDir, f)),
+      // A sealed segment's file, made self-contained: its later deletions written in.
+      read: async (path) => {
+        const bytes = await this.fs.readFile(path);
+        const dead = deadByPath.get(path);
+        return dead === undefined ? bytes : withDeletions(bytes, dead, path);
+      },
       release: () => {
         if (released) return;
         released = true;

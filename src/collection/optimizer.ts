@@ -23,6 +23,7 @@
  * pending but nothing triggered it (after an open, or with `max_optimization_threads: 0`),
  * `green` otherwise.
  */
+import { QuiverError } from '../errors.js';
 import type { PlainSegment } from '../segment/plain-segment.js';
 import type { VectorSpec } from './config.js';
 import type { OptimizerLimits, VectorIndexConfig } from './index-config.js';
@@ -123,6 +124,11 @@ export class Optimizer {
 
   /** Resolves once nothing is pending; starts the loop if needed. */
   idle(): Promise<void> {
+    if (this.stopped) {
+      return Promise.reject(
+        new QuiverError('CLOSED', 'Service unavailable: the collection is closed'),
+      );
+    }
     if (this.task === undefined && this.plan() === undefined) return Promise.resolve();
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
     this.trigger();
@@ -150,11 +156,19 @@ export class Optimizer {
     return this.idle();
   }
 
-  /** Stops for good (collection closed or dropped); a task in flight is abandoned. */
+  /**
+   * Stops for good (collection closed or dropped): a task in flight is abandoned, and callers
+   * waiting for the optimizer are told so.
+   */
   stop(): void {
     this.stopped = true;
     this.task = undefined;
-    this.settle();
+    this.settle(
+      new QuiverError(
+        'CLOSED',
+        'Service unavailable: the collection was closed or dropped before its optimization finished',
+      ),
+    );
   }
 
   /**
@@ -220,12 +234,16 @@ export class Optimizer {
     else this.settle();
   }
 
-  private settle(): void {
+  private settle(abort?: QuiverError): void {
     const waiters = this.waiters;
     this.waiters = [];
-    const failure = this.failure;
+    const failure =
+      abort ??
+      (this.failure === undefined
+        ? undefined
+        : new QuiverError('INTERNAL', `Service internal error: ${this.failure}`));
     for (const w of waiters) {
-      if (failure !== undefined) w.reject(new Error(failure));
+      if (failure !== undefined) w.reject(failure);
       else w.resolve();
     }
   }

@@ -423,6 +423,8 @@ export class Quiver {
     const collection = this.resolve(name);
     const { timeout: _t, ...body } = args;
     collection.setConfig(updateCollectionConfig(collection.config, body));
+    // New thresholds may make optimizations due (or a graph config change wants rebuildIndex).
+    collection.optimizer.notify();
     await this.saveCatalog();
     return true;
   }

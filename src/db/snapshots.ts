@@ -114,8 +114,7 @@ export async function writeSnapshot(
           lastOp: pin.coveredOp,
         };
         await writer.value(FrameKind.collection, meta);
-        for (const file of pin.files)
-          await writer.frame(FrameKind.segment, await fs.readFile(file));
+        for (const file of pin.files) await writer.frame(FrameKind.segment, await pin.read(file));
       }
       result = await writer.finish();
     } finally {

@@ -140,3 +140,38 @@ for (const damage of ['missing', 'corrupt'] as const) {
     await db2.close();
   });
 }
+
+test('deletes after a sealed segment was written: the file stays, the deletes survive reopen and snapshots', async () => {
+  const { fs } = await build();
+  const db = await Quiver.open({ path: ROOT, fs });
+  const segFiles = async () =>
+    (await fs.list(`${ROOT}/collections`)).length === 1
+      ? (await fs.list(`${ROOT}/collections/${(await fs.list(`${ROOT}/collections`))[0]}/segments`))
+          .filter((n) => n.startsWith('seg-'))
+          .sort()
+      : [];
+  const before = await segFiles();
+  await db.delete('c', { points: [1, 2, 3, 4] });
+  await db.checkpointAll();
+  // The sealed segment's file is not rewritten for four deletes.
+  assert.deepEqual(await segFiles(), before);
+  const snapshot = await db.createSnapshot('c');
+  await db.close();
+  const db2 = await Quiver.open({ path: ROOT, fs });
+  assert.equal((await db2.getCollection('c')).points_count, 556);
+  assert.deepEqual(
+    await db2.retrieve('c', { ids: [1, 2, 3, 4, 6] }).then((r) => r.map((p) => p.id)),
+    [6],
+  );
+  await db2.recoverSnapshot('copy', {
+    location: `${ROOT}/snapshots/c-c/${snapshot.name}`,
+  });
+  const copy = await db2.getCollection('copy');
+  assert.equal(copy.points_count, 556);
+  assert.equal(copy.indexed_vectors_count, 556);
+  assert.deepEqual(
+    await db2.retrieve('copy', { ids: [1, 2, 3, 4, 6] }).then((r) => r.map((p) => p.id)),
+    [6],
+  );
+  await db2.close();
+});

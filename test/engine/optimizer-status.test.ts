@@ -121,3 +121,19 @@ test('rebuildIndex indexes every segment, even under the threshold; compact drop
   await assert.rejects(db.rebuildIndex('nope'), /doesn't exist/);
   await db.close();
 });
+
+test('lowering indexing_threshold starts indexing; closing mid-optimization rejects the wait', async () => {
+  const db = await Quiver.open();
+  await db.createCollection('c', { vectors: { size: DIM, distance: 'Dot' } });
+  await db.upsert('c', {
+    points: Array.from({ length: 2000 }, (_, id) => ({ id, vector: vector() })),
+  });
+  assert.equal((await db.getCollection('c')).status, 'green');
+  await db.updateCollection('c', { optimizers_config: { indexing_threshold: 10 } });
+  assert.equal((await db.getCollection('c')).status, 'yellow');
+  await waitGreen(db);
+  assert.equal((await db.getCollection('c')).indexed_vectors_count, 2000);
+  const pending = db.rebuildIndex('c');
+  await db.close();
+  await assert.rejects(pending, { code: 'CLOSED' });
+});
