@@ -6,12 +6,13 @@
 //   npm run bench -- durability --quick    a short durability run
 // kernels: WASM SIMD vs scalar exact search; ann: Quiver HNSW vs hnswlib-node on Fashion-MNIST;
 // durability: durable upserts and recovery; wal: the write-ahead log alone; server: the REST
-// API's big upsert and search overhead against bare Fastify (autocannon); scale: a whole
-// collection (1M x 128, 100k x 768; QUIVER_SCALE=small for 50k x 128, 10k x 768) through
-// upserts, the optimizer and HNSW-indexed sealed segments.
+// API's big upsert and search overhead against bare Fastify (autocannon); filtered: filtered
+// search QPS and recall@10 with and without payload indexes; scale: a whole collection (1M x 128,
+// 100k x 768; QUIVER_SCALE=small for 50k x 128, 10k x 768) through upserts, the optimizer and
+// HNSW-indexed sealed segments.
 import { spawnSync } from 'node:child_process';
 
-const BENCHES = ['kernels', 'ann', 'durability', 'wal', 'server', 'scale'];
+const BENCHES = ['kernels', 'ann', 'durability', 'wal', 'server', 'filtered', 'scale'];
 const args = process.argv.slice(2);
 const chosen = args.filter((a) => BENCHES.includes(a));
 const flags = args.filter((a) => !BENCHES.includes(a));

@@ -9,6 +9,7 @@
 import type { Schemas } from '../api/wire.js';
 import { QuiverError } from '../errors.js';
 import { type FilterPredicate, type FilterTarget, compileFilter } from '../payload/filter.js';
+import { type IndexSpec, parseIndexSchema } from '../payload/index/schema.js';
 import { deleteAtKey, setAtKey } from '../payload/payload-edit.js';
 import type { Payload } from '../payload/payload.js';
 import { PlainSegment, type StoredPoint } from '../segment/plain-segment.js';
@@ -59,13 +60,14 @@ export class Collection implements OptimizerHost {
   readonly optimizer: Optimizer;
   private sortedKeyCache: PointKey[] | undefined;
   private readonly indexes = new Map<string, Schemas['PayloadFieldSchema']>();
+  /** The resolved form of each declared index, applied to every segment. */
+  private readonly indexSpecs = new Map<string, IndexSpec>();
 
   constructor(options: CollectionOptions) {
     this.name = options.name;
     this.configValue = options.config;
     this.specList = collectionSpecs(options.config);
     this.optimizer = new Optimizer(this);
-    for (const [field, schema] of options.payloadIndexes ?? []) this.indexes.set(field, schema);
     const restored = options.restore;
     if (restored !== undefined) {
       this.lastOpNumber = restored.lastOp;
@@ -81,8 +83,10 @@ export class Collection implements OptimizerHost {
     // The last restored segment stays appendable until full (see appendable()), unless it is
     // sealed: then a new one takes the writes.
     if (this.segmentList.length === 0 || this.segmentList.at(-1)!.sealed) {
-      this.segmentList.push(new PlainSegment(this.segmentIds++, this.specList));
+      this.segmentList.push(this.newSegment(this.segmentIds++));
     }
+    // Payload indexes are not persisted: each is rebuilt here from the loaded payloads.
+    for (const [field, schema] of options.payloadIndexes ?? []) this.setConfigIndex(field, schema);
   }
 
   /** The stored configuration (do not mutate; use {@link Collection.setConfig}). */
@@ -100,10 +104,29 @@ export class Collection implements OptimizerHost {
     return this.indexes;
   }
 
-  /** Declares (or, with `undefined`, drops) a payload index on `field`. */
+  /**
+   * Declares (or, with `undefined`, drops) a payload index on `field`, indexing every segment's
+   * live points at once. Redeclaring a field replaces its index.
+   * @throws QuiverError `INVALID_REQUEST` when the schema is malformed; nothing is then changed.
+   */
   setConfigIndex(field: string, schema: Schemas['PayloadFieldSchema'] | undefined): void {
-    if (schema === undefined) this.indexes.delete(field);
-    else this.indexes.set(field, schema);
+    if (schema === undefined) {
+      this.indexes.delete(field);
+      this.indexSpecs.delete(field);
+      for (const segment of this.segmentList) segment.payloadIndex.drop(field);
+      return;
+    }
+    const spec = parseIndexSchema(schema);
+    this.indexes.set(field, schema);
+    this.indexSpecs.set(field, spec);
+    for (const segment of this.segmentList) segment.payloadIndex.create(field, spec);
+  }
+
+  /** A new empty segment carrying every declared payload index. */
+  private newSegment(id: number): PlainSegment {
+    const segment = new PlainSegment(id, this.specList);
+    for (const [field, spec] of this.indexSpecs) segment.payloadIndex.create(field, spec);
+    return segment;
   }
 
   /** Vectors of this collection: dense ones, then sparse ones (`sparse` set). */
@@ -144,18 +167,37 @@ export class Collection implements OptimizerHost {
       key: segment.keys[offset]!,
       payload: segment.payloads[offset]!,
       hasVector: (name) => segment.hasVector(name, offset),
+      textTokenizer: (key) => segment.payloadIndex.tokenizer(key),
     };
   }
 
-  /** Calls `visit` for every live point matching `predicate` (all when undefined). */
+  /**
+   * The offsets of `segment` a scan for `predicate` must visit, ascending: the payload indexes'
+   * candidates when they narrow the filter, else `undefined` (visit every offset). A superset of
+   * the matches: the predicate is still checked on each.
+   */
+  candidates(
+    segment: PlainSegment,
+    predicate: FilterPredicate | undefined,
+  ): Iterable<number> | undefined {
+    const filter = predicate?.filter;
+    return filter === undefined ? undefined : segment.payloadIndex.candidates(filter);
+  }
+
+  /**
+   * Calls `visit` for every live point matching `predicate` (all when undefined), in storage
+   * order, visiting only the payload indexes' candidates where they narrow the filter.
+   */
   scan(predicate: FilterPredicate | undefined, visit: (loc: Location) => void): void {
     for (const segment of this.segmentList) {
-      const n = segment.size;
-      for (let offset = 0; offset < n; offset++) {
-        if (!segment.isLive(offset)) continue;
+      const check = (offset: number): void => {
+        if (!segment.isLive(offset)) return;
         const loc = { segment, offset };
         if (predicate === undefined || predicate(this.target(loc))) visit(loc);
-      }
+      };
+      const only = this.candidates(segment, predicate);
+      if (only !== undefined) for (const offset of only) check(offset);
+      else for (let offset = 0, n = segment.size; offset < n; offset++) check(offset);
     }
   }
 
@@ -348,7 +390,7 @@ export class Collection implements OptimizerHost {
 
   /** Starts a new appendable segment; the current one becomes closed (read-only). */
   closeAppendable(): void {
-    this.segmentList = [...this.segmentList, new PlainSegment(this.segmentIds++, this.specList)];
+    this.segmentList = [...this.segmentList, this.newSegment(this.segmentIds++)];
   }
 
   /**
@@ -359,6 +401,8 @@ export class Collection implements OptimizerHost {
    */
   swapIn(built: BuiltSegment, sources: readonly PlainSegment[]): void {
     const { segment, originSegment, originOffset } = built;
+    // The builder copies points, not indexes: index the new segment before it serves queries.
+    for (const [field, spec] of this.indexSpecs) segment.payloadIndex.create(field, spec);
     for (let offset = 0; offset < segment.size; offset++) {
       const from = originSegment[offset]!;
       const key = segment.keys[offset]!;
@@ -387,7 +431,7 @@ export class Collection implements OptimizerHost {
   private appendable(): PlainSegment {
     let last = this.segmentList.at(-1)!;
     if (last.size >= this.segmentCapacity()) {
-      last = new PlainSegment(this.segmentIds++, this.specList);
+      last = this.newSegment(this.segmentIds++);
       this.segmentList.push(last);
     }
     return last;

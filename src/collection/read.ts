@@ -62,9 +62,24 @@ export function count(collection: Collection, raw: unknown): Schemas['CountResul
   optional(body.exact, (v) => checkBool(v, 'exact'));
   const predicate = optionalFilter(body.filter);
   if (predicate === undefined) return { count: collection.pointsCount };
+  const known = indexedCount(collection, predicate);
+  if (known !== undefined) return { count: known };
   let n = 0;
   collection.scan(predicate, () => n++);
   return { count: n };
+}
+
+/** The count from the payload indexes alone, when every segment's indexes know it exactly. */
+function indexedCount(collection: Collection, predicate: FilterPredicate): number | undefined {
+  const filter = predicate.filter;
+  if (filter === undefined) return undefined;
+  let total = 0;
+  for (const segment of collection.segments) {
+    const n = segment.payloadIndex.exactCount(filter);
+    if (n === undefined) return undefined;
+    total += n;
+  }
+  return total;
 }
 
 /** `scroll`: a page of points by id, or ordered by a payload field with `order_by`. */
@@ -84,7 +99,10 @@ export function scroll(collection: Collection, raw: unknown): Schemas['ScrollRes
     }
     return scrollOrdered(collection, body.order_by, limit, predicate, output);
   }
-  const keys = collection.sortedKeys();
+  // With a narrowing index, only the matches are sorted; the predicate is then already checked.
+  const matched = predicate === undefined ? undefined : indexedMatches(collection, predicate);
+  const keys = matched ?? collection.sortedKeys();
+  const check = matched === undefined ? predicate : undefined;
   let start = 0;
   if (body.offset != null) {
     const from = toPointKey(body.offset, 'offset');
@@ -101,7 +119,7 @@ export function scroll(collection: Collection, raw: unknown): Schemas['ScrollRes
   let next: Schemas['ExtendedPointId'] | null = null;
   for (let i = start; i < keys.length; i++) {
     const loc = collection.locate(keys[i]!)!;
-    if (predicate !== undefined && !predicate(collection.target(loc))) continue;
+    if (check !== undefined && !check(collection.target(loc))) continue;
     if (points.length === limit) {
       next = fromPointKey(keys[i]!) as Schemas['ExtendedPointId'];
       break;
@@ -109,6 +127,36 @@ export function scroll(collection: Collection, raw: unknown): Schemas['ScrollRes
     points.push(toRecord(loc.segment, loc.offset, output));
   }
   return { points, next_page_offset: next };
+}
+
+/**
+ * The keys of the points matching `predicate`, sorted, when the payload indexes narrow it in
+ * every segment to at most a quarter of the collection; `undefined` otherwise (a scroll then walks
+ * the keys in order and stops after a page, which is cheaper for a broad filter).
+ */
+function indexedMatches(
+  collection: Collection,
+  predicate: FilterPredicate,
+): PointKey[] | undefined {
+  const lists: [Location['segment'], Iterable<number>][] = [];
+  let total = 0;
+  for (const segment of collection.segments) {
+    const only = collection.candidates(segment, predicate);
+    if (only === undefined) return undefined;
+    const list = [...only];
+    total += list.length;
+    if (total > collection.pointsCount / 4) return undefined;
+    lists.push([segment, list]);
+  }
+  const keys: PointKey[] = [];
+  for (const [segment, list] of lists) {
+    for (const offset of list) {
+      if (segment.isLive(offset) && predicate(collection.target({ segment, offset }))) {
+        keys.push(segment.keys[offset]!);
+      }
+    }
+  }
+  return keys.sort(comparePointKeys);
 }
 
 /** A payload value usable for ordering: numbers as they are, RFC 3339 datetimes as epoch ms. */

@@ -2,45 +2,27 @@
  * `getCollection`'s answer (Qdrant's `CollectionInfo`) and payload index declarations.
  */
 import type { Schemas } from '../api/wire.js';
-import { checkEnum, checkObject, describeValue, fail } from '../api/check.js';
 import type { Collection } from '../collection/collection.js';
-import { parseKeyPath, valuesAt } from '../payload/key-path.js';
+import { canonicalKey } from '../payload/index/index-set.js';
+import { parseIndexSchema } from '../payload/index/schema.js';
 
-const SCHEMA_TYPES = [
-  'keyword',
-  'integer',
-  'float',
-  'geo',
-  'text',
-  'bool',
-  'datetime',
-  'uuid',
-] as const;
-
-/** Validates a `field_schema`: a type name or a parameter object with `type`. */
+/**
+ * Validates a `field_schema` (see `payload/index/schema.ts`) and returns a copy of it as given,
+ * which is what `payload_schema` reports and the catalog keeps.
+ */
 export function checkPayloadIndex(raw: unknown, path: string): Schemas['PayloadFieldSchema'] {
-  if (typeof raw === 'string') return checkEnum(raw, SCHEMA_TYPES, path);
-  if (raw === undefined || raw === null)
-    fail(path, `missing field; one of ${SCHEMA_TYPES.join(', ')}`);
-  const obj = checkObject(raw, path);
-  if (obj.type === undefined)
-    fail(
-      `${path}.type`,
-      `missing field; one of ${SCHEMA_TYPES.join(', ')}, got ${describeValue(obj.type)}`,
-    );
-  checkEnum(obj.type, SCHEMA_TYPES, `${path}.type`);
-  return structuredClone(obj) as Schemas['PayloadFieldSchema'];
+  parseIndexSchema(raw, path);
+  return structuredClone(raw) as Schemas['PayloadFieldSchema'];
 }
 
 /** Qdrant's `CollectionInfo` for a collection. */
 export function collectionInfo(collection: Collection): Schemas['CollectionInfo'] {
   const payload_schema: Record<string, Schemas['PayloadIndexInfo']> = {};
   for (const [field, schema] of collection.payloadIndexes) {
-    const parts = parseKeyPath(field);
+    // Points holding at least one value the index accepted, summed over segments.
+    const key = canonicalKey(field);
     let points = 0;
-    collection.scan(undefined, (loc) => {
-      if (valuesAt(loc.segment.payloads[loc.offset]!, parts).length > 0) points++;
-    });
+    for (const segment of collection.segments) points += segment.payloadIndex.get(key)?.points ?? 0;
     const info: Schemas['PayloadIndexInfo'] =
       typeof schema === 'string'
         ? { data_type: schema, points }

@@ -6,6 +6,7 @@ import { parseDatetime } from './datetime.js';
 import { parseFilter } from './filter-parse.js';
 import type {
   ConditionNode,
+  FieldConditionNode,
   FieldTest,
   FilterNode,
   FilterPredicate,
@@ -13,7 +14,9 @@ import type {
   RangeBounds,
 } from './filter.js';
 import { asGeoPoint, haversineMeters, inBoundingBox, inPolygon } from './geo.js';
-import { rawValuesAt, valuesAt } from './key-path.js';
+import { type TextTest, isTextTest, tokenTest } from './index/text-match.js';
+import type { Tokenizer } from './index/tokenizer.js';
+import { keyPathToString, rawValuesAt, valuesAt } from './key-path.js';
 import type { Payload } from './payload.js';
 import { inSlice } from './slice-hash.js';
 
@@ -33,7 +36,50 @@ export function compileFilter(raw: unknown, path = 'filter'): FilterPredicate {
 /** Compiles an already parsed filter. */
 export function compileFilterNode(node: FilterNode): FilterPredicate {
   const check = compileClause(node, false);
-  return (target) => check(target, target.payload);
+  const predicate = (target: FilterTarget): boolean => check(target, target.payload);
+  return Object.assign(predicate, { filter: node });
+}
+
+/** Both predicates hold; the result keeps a combined tree when both have one. */
+export function andPredicates(
+  a: FilterPredicate | undefined,
+  b: FilterPredicate | undefined,
+): FilterPredicate | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  const both = (t: FilterTarget): boolean => a(t) && b(t);
+  if (a.filter === undefined || b.filter === undefined) return both;
+  const filter: FilterNode = {
+    kind: 'filter',
+    must: [a.filter, b.filter],
+    should: undefined,
+    mustNot: [],
+    minShould: undefined,
+  };
+  return Object.assign(both, { filter });
+}
+
+/**
+ * A text condition outside `nested`: token semantics when the point's segment has a text index
+ * on the key (one tokenizer's test cached per segment's tokenizer), substrings otherwise.
+ */
+function compileTextCondition(
+  key: string,
+  path: FieldConditionNode['path'],
+  test: TextTest,
+): Check {
+  const substring = compileValueTest(test);
+  let lastTokenizer: Tokenizer | undefined;
+  let lastTest = substring;
+  return (t, p) => {
+    const tokenizer = t.textTokenizer?.(key);
+    if (tokenizer === undefined) return valuesAt(p, path).some(substring);
+    if (tokenizer !== lastTokenizer) {
+      lastTokenizer = tokenizer;
+      lastTest = tokenTest(tokenizer, test);
+    }
+    return valuesAt(p, path).some(lastTest);
+  };
 }
 
 /** Evaluates a parsed filter on one point (compiles it first: prefer compiling once). */
@@ -77,6 +123,9 @@ function compileCondition(node: ConditionNode, inNested: boolean): Check {
     case 'field': {
       const test = compileValueTest(node.test);
       const path = node.path;
+      if (!inNested && isTextTest(node.test)) {
+        return compileTextCondition(keyPathToString(path), path, node.test);
+      }
       if (node.test.kind === 'values_count') {
         const ok = boundsCheck(node.test.bounds);
         // Per stored value: null counts 0, an array its length, anything else 1; missing is 0.

@@ -12,10 +12,16 @@ import type { RE2JS } from 're2js';
 import type { PointKey } from '../segment/point-id.js';
 import type { GeoPoint } from './geo.js';
 import type { KeyPathPart } from './key-path.js';
+import type { Tokenizer } from './index/tokenizer.js';
 import type { Payload } from './payload.js';
 
 export { parseFilter } from './filter-parse.js';
-export { compileFilter, compileFilterNode, evaluateFilter } from './filter-compile.js';
+export {
+  andPredicates,
+  compileFilter,
+  compileFilterNode,
+  evaluateFilter,
+} from './filter-compile.js';
 
 /** A boolean clause: all of `must`, at least one of `should` (when given), none of `mustNot`. */
 export interface FilterNode {
@@ -148,7 +154,18 @@ export interface FilterTarget {
   readonly payload: Payload;
   /** `true` when the point stores the named vector (`""` = the unnamed default vector). */
   hasVector(name: string): boolean;
+  /**
+   * The tokenizer of the full-text index on `key` (canonical key path), when the point's segment
+   * has one: `match.text`, `text_any` and `phrase` on that key then match tokens, as in Qdrant.
+   * Absent or `undefined`: they match substrings.
+   */
+  textTokenizer?(key: string): Tokenizer | undefined;
 }
 
-/** A compiled filter. */
-export type FilterPredicate = (target: FilterTarget) => boolean;
+/**
+ * A compiled filter. `filter` is the tree it was compiled from, so a scan can ask the payload
+ * indexes for candidates before calling the predicate.
+ */
+export type FilterPredicate = ((target: FilterTarget) => boolean) & {
+  readonly filter?: FilterNode;
+};

@@ -79,5 +79,29 @@ export class SamplingEstimator implements FilterEstimator {
 
 /** The estimator of a segment: its own when it has one, else sampling. */
 export function estimatorOf(segment: PlainSegment): FilterEstimator {
-  return segment.estimator ?? new SamplingEstimator(segment);
+  if (segment.estimator !== undefined) return segment.estimator;
+  if (!segment.payloadIndex.isEmpty) return new IndexedEstimator(segment);
+  return new SamplingEstimator(segment);
+}
+
+/**
+ * Estimates from the segment's payload indexes when the caller has the parsed filter (exact or
+ * tight bounds, candidate lists), else by sampling.
+ */
+class IndexedEstimator implements FilterEstimator {
+  private readonly sampling: SamplingEstimator;
+
+  constructor(private readonly segment: PlainSegment) {
+    this.sampling = new SamplingEstimator(segment);
+  }
+
+  estimate(filter: SegmentFilter): Cardinality {
+    if (filter.node === undefined) return this.sampling.estimate(filter);
+    return this.segment.payloadIndex.estimate(filter.node);
+  }
+
+  candidates(filter: SegmentFilter): Iterable<number> | undefined {
+    if (filter.node === undefined) return undefined;
+    return this.segment.payloadIndex.candidates(filter.node);
+  }
 }

@@ -13,6 +13,7 @@
  * enforces it).
  */
 import type { VectorSpec } from '../collection/config.js';
+import { PayloadIndexSet } from '../payload/index/index-set.js';
 import type { HnswIndex } from '../index/hnsw.js';
 import type { FilterEstimator } from './filter-estimator.js';
 import type { Payload } from '../payload/payload.js';
@@ -58,6 +59,8 @@ export class PlainSegment {
   readonly sparse = new Map<string, SparseColumn>();
   /** Multivector columns by vector name. */
   readonly multi = new Map<string, MultiColumn>();
+  /** Payload indexes of this segment, kept in step with every payload write below. */
+  readonly payloadIndex: PayloadIndexSet = new PayloadIndexSet(this);
   /**
    * Filter cardinality estimator backed by payload indexes, when the segment has one; the
    * planner samples otherwise (see filter-estimator.ts).
@@ -153,6 +156,7 @@ export class PlainSegment {
     for (const [name, vector] of point.vectors) this.storeVector(offset, name, vector);
     this.liveFlags[offset] = 1;
     this.live++;
+    if (!this.payloadIndex.isEmpty) this.payloadIndex.update(offset, point.payload);
     return offset;
   }
 
@@ -164,6 +168,7 @@ export class PlainSegment {
     this.live--;
     for (const index of this.indexes.values()) index.markDeleted(offset);
     this.payloads[offset] = {};
+    if (!this.payloadIndex.isEmpty) this.payloadIndex.remove(offset);
     for (const column of this.columns.values()) column.clear(offset);
     for (const column of this.sparse.values()) column.clear(offset);
     for (const column of this.multi.values()) column.clear(offset);
@@ -175,6 +180,7 @@ export class PlainSegment {
     this.changes++;
     this.payloads[offset] = payload;
     this.versions[offset] = version;
+    if (!this.payloadIndex.isEmpty) this.payloadIndex.update(offset, payload);
   }
 
   /** Sets or (with `undefined`) removes one named vector of a live point. */

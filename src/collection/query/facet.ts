@@ -3,7 +3,8 @@
  * Strings, integers and booleans are counted (other values are ignored); a point counts once per
  * distinct value it holds (arrays are flattened). Ordered by count descending, then by value:
  * strings, then integers, then booleans, each ascending. Counting is always exact (`exact` is
- * accepted). Unlike Qdrant, no payload index on the key is required.
+ * accepted). Unlike Qdrant, no payload index on the key is required; without a filter, a
+ * keyword, integer or bool index on the key gives the counts without visiting points.
  */
 import type { Schemas } from '../../api/wire.js';
 import {
@@ -15,6 +16,7 @@ import {
   fail,
   optional,
 } from '../../api/check.js';
+import { canonicalKey } from '../../payload/index/index-set.js';
 import { parseKeyPath, valuesAt } from '../../payload/key-path.js';
 import { optionalFilter } from '../read.js';
 import { MAX_QUERY_LIMIT } from './guards.js';
@@ -43,7 +45,41 @@ export function facet(ctx: QueryContext, raw: unknown): Schemas['FacetResponse']
     optional(body.limit, (v) => checkInt(v, 'limit', { min: 1, max: MAX_QUERY_LIMIT })) ?? 10;
   optional(body.exact, (v) => checkBool(v, 'exact'));
   const predicate = optionalFilter(body.filter);
-  const counts = new Map<string, { value: FacetValue; count: number }>();
+  const counts = predicate === undefined ? indexedCounts(ctx, canonicalKey(key)) : undefined;
+  if (counts !== undefined) return { hits: best(counts, limit) };
+  return { hits: best(scanCounts(ctx, parts, predicate), limit) };
+}
+
+/** Counts from the payload index on `key` in every segment, when each can give them. */
+function indexedCounts(ctx: QueryContext, key: string): Counts | undefined {
+  const counts: Counts = new Map();
+  const perSegment = ctx.collection.segments.map((s) => s.payloadIndex.valueCounts(key));
+  if (perSegment.some((c) => c === undefined)) return undefined;
+  for (const segmentCounts of perSegment) {
+    for (const [value, n] of segmentCounts!) {
+      const k = `${typeof value}:${String(value)}`;
+      const entry = counts.get(k);
+      if (entry === undefined) counts.set(k, { value, count: n });
+      else entry.count += n;
+    }
+  }
+  return counts;
+}
+
+type Counts = Map<string, { value: FacetValue; count: number }>;
+
+function best(counts: Counts, limit: number): Schemas['FacetResponse']['hits'] {
+  return [...counts.values()]
+    .sort((a, b) => (a.count !== b.count ? b.count - a.count : compareValues(a.value, b.value)))
+    .slice(0, limit);
+}
+
+function scanCounts(
+  ctx: QueryContext,
+  parts: ReturnType<typeof parseKeyPath>,
+  predicate: ReturnType<typeof optionalFilter>,
+): Counts {
+  const counts: Counts = new Map();
   ctx.collection.scan(predicate, (loc) => {
     ctx.deadline.tick();
     const seen = new Set<string>();
@@ -61,8 +97,5 @@ export function facet(ctx: QueryContext, raw: unknown): Schemas['FacetResponse']
       else entry.count++;
     }
   });
-  const hits = [...counts.values()]
-    .sort((a, b) => (a.count !== b.count ? b.count - a.count : compareValues(a.value, b.value)))
-    .slice(0, limit);
-  return { hits };
+  return counts;
 }

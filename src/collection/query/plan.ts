@@ -18,7 +18,7 @@ import {
   optional,
 } from '../../api/check.js';
 import { QuiverError } from '../../errors.js';
-import type { FilterPredicate } from '../../payload/filter.js';
+import { type FilterPredicate, andPredicates } from '../../payload/filter.js';
 import { type KeyPathPart, parseKeyPath } from '../../payload/key-path.js';
 import { type PointKey, fromPointKey, toPointKey } from '../../segment/point-id.js';
 import type { Collection } from '../collection.js';
@@ -157,15 +157,8 @@ export function checkSearchParams(raw: unknown, path: string): SearchParams {
   return { hnswEf: hnswEf === 0 ? undefined : hnswEf, exact, indexedOnly };
 }
 
-/** Both filters must hold (either may be absent). */
-export function andPredicates(
-  a: FilterPredicate | undefined,
-  b: FilterPredicate | undefined,
-): FilterPredicate | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return (t) => a(t) && b(t);
-}
+/** Both filters must hold (either may be absent); keeps the trees for the payload indexes. */
+export { andPredicates };
 
 /** Where vectors given as point ids are read from. */
 interface Lookup {

@@ -35,13 +35,16 @@ function scanCandidates(plan: Plan, ctx: QueryContext, visit: (loc: Location) =>
   const { collection, deadline } = ctx;
   const { predicate } = plan;
   for (const segment of collection.segments) {
-    const n = segment.size;
-    for (let offset = 0; offset < n; offset++) {
+    const check = (offset: number): void => {
       deadline.tick();
-      if (!segment.isLive(offset)) continue;
+      if (!segment.isLive(offset)) return;
       const loc = { segment, offset };
       if (predicate === undefined || predicate(collection.target(loc))) visit(loc);
-    }
+    };
+    // Only the payload indexes' candidates, when they narrow the filter (same order, same hits).
+    const only = collection.candidates(segment, predicate);
+    if (only !== undefined) for (const offset of only) check(offset);
+    else for (let offset = 0, n = segment.size; offset < n; offset++) check(offset);
   }
 }
 

@@ -77,7 +77,7 @@ function searchSegment(o: SegmentSearchOptions, segment: PlainSegment): SegmentS
       const bytes = segment.liveCount * bytesPerVector;
       if (limits.indexingBytes > 0 && bytes >= limits.indexingBytes) return 'skipped';
     }
-    exactScan(o, segment, undefined);
+    exactScan(o, segment, collection.candidates(segment, predicate));
     return 'exact';
   }
   const fullScanPoints = Math.floor((config.fullScanThresholdKb * 1024) / bytesPerVector);
@@ -88,7 +88,7 @@ function searchSegment(o: SegmentSearchOptions, segment: PlainSegment): SegmentS
   if (predicate !== undefined) {
     const matches = (offset: number): boolean => predicate(collection.target({ segment, offset }));
     const estimator = estimatorOf(segment);
-    const filter = { matches };
+    const filter = { matches, node: predicate.filter };
     const estimate = estimator.estimate(filter);
     // The expectation, not the upper bound, decides: an exact scan is right whatever the real
     // count, and the sampling estimator's upper bound is loose for rare values.
