@@ -118,9 +118,7 @@ async function sealDecoded(
       why = err instanceof Error ? err.message : String(err);
     }
     const config = vectorIndexConfig(options.config, name);
-    const rebuilt = finish(
-      buildGraph(column.store, column.present, spec, { ...config, m: config.m || 16 }),
-    );
+    const rebuilt = finish(buildGraph(column.store, column.present, spec, config));
     if (rebuilt !== undefined) indexes.set(name, rebuilt);
     const label = name === '' ? 'the unnamed vector' : `vector "${name}"`;
     repairs.push(

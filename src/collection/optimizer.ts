@@ -5,8 +5,8 @@
  * 1. rebuild: segments named by {@link Optimizer.rebuildIndex}, indexed whatever their size;
  * 2. indexing: the appendable segment once it holds `indexing_threshold` KiB of vectors is
  *    closed (a new appendable one takes the writes) and rebuilt with an HNSW graph per dense
- *    vector; so is a closed segment over the threshold that lacks a graph (one whose index file
- *    was missing at open, or one merged past the threshold);
+ *    vector; so is a closed segment over the threshold that lacks a graph (one merged past the
+ *    threshold), and one whose graphs were built with another `m` or `ef_construct`;
  * 3. vacuum: a closed segment of at least `vacuum_min_vector_number` offsets whose deleted share
  *    is over `deleted_threshold` is rebuilt from its live points;
  * 4. merge: while there are more closed segments than `default_segment_number`, the smallest
@@ -253,12 +253,21 @@ export class Optimizer {
     return s.liveCount * s.vectorBytesPerPoint;
   }
 
-  /** `true` when a closed segment of this size should carry graphs it lacks. */
+  /**
+   * `true` when a closed segment's graphs are not what the config asks for: a segment over the
+   * indexing threshold lacking one, or a graph built with other `m` / `ef_construct` (or with
+   * `m` now 0). A graph config change thus rebuilds the graphs in the background, as in Qdrant.
+   */
   private lacksIndex(s: PlainSegment, limits: OptimizerLimits): boolean {
-    if (limits.indexingBytes === 0 || this.liveBytes(s) < limits.indexingBytes) return false;
-    return denseSpecs(this.host.specs).some(
-      (spec) => this.host.indexConfig(spec.name).m > 0 && !s.indexes.has(spec.name),
-    );
+    const big = limits.indexingBytes > 0 && this.liveBytes(s) >= limits.indexingBytes;
+    return denseSpecs(this.host.specs).some((spec) => {
+      const config = this.host.indexConfig(spec.name);
+      const index = s.indexes.get(spec.name);
+      if (index === undefined) return big && config.m > 0;
+      if (config.m === 0) return true;
+      const m = Math.max(2, config.m);
+      return index.options.m !== m || index.options.efConstruct !== Math.max(m, config.efConstruct);
+    });
   }
 
   /** The next task, or undefined when the segments are as they should be. */
