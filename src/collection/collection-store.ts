@@ -121,9 +121,9 @@ async function sealDecoded(
     const rebuilt = finish(buildGraph(column.store, column.present, spec, config));
     if (rebuilt !== undefined) indexes.set(name, rebuilt);
     const label = name === '' ? 'the unnamed vector' : `vector "${name}"`;
-    repairs.push(
-      `HNSW index of segment ${segment.id} (${label}) was unusable (${why}); rebuilt it from the stored vectors`,
-    );
+    const done =
+      rebuilt === undefined ? 'left it out (m is 0)' : 'rebuilt it from the stored vectors';
+    repairs.push(`HNSW index of segment ${segment.id} (${label}) was unusable (${why}); ${done}`);
   }
   segment.seal(indexes);
   return { loaded, repairs };
