@@ -62,7 +62,30 @@ interface Plan {
 
 interface Task extends Plan {
   job: Generator<void, BuiltSegment>;
+  /** Id the new segment will have. */
+  id: number;
+  startedAt: Date;
+  /** Work units done so far. */
+  done: number;
 }
+
+/** One optimization, running or finished, for `getOptimizations`. */
+export interface OptimizationRecord {
+  kind: OptimizationKind;
+  /** Source segments: id and live points when the task started. */
+  segments: { id: number; points: number }[];
+  /** Id of the segment it builds. */
+  target: number;
+  startedAt: Date;
+  finishedAt: Date | undefined;
+  /** Work units done (a few hundred points copied or a few dozen graph inserts each). */
+  done: number;
+  /** `undefined` while running or when it succeeded. */
+  error: string | undefined;
+}
+
+/** How many finished optimizations are remembered. */
+const HISTORY = 16;
 
 /** The optimizer's state, for collection info. */
 export type OptimizerStatus = 'green' | 'yellow' | 'grey';
@@ -91,7 +114,51 @@ export class Optimizer {
     merge: 0,
   };
 
+  private readonly history: OptimizationRecord[] = [];
+
   constructor(private readonly host: OptimizerHost) {}
+
+  /** The running task, the next one due (not started), and the last finished ones, newest first. */
+  report(): {
+    running: OptimizationRecord | undefined;
+    queued: { kind: OptimizationKind; segments: { id: number; points: number }[] } | undefined;
+    completed: readonly OptimizationRecord[];
+  } {
+    const t = this.task;
+    const segmentsOf = (sources: readonly PlainSegment[]) =>
+      sources.map((s) => ({ id: s.id, points: s.liveCount }));
+    const next = t === undefined ? this.plan() : undefined;
+    return {
+      running:
+        t === undefined
+          ? undefined
+          : {
+              kind: t.kind,
+              segments: segmentsOf(t.sources),
+              target: t.id,
+              startedAt: t.startedAt,
+              finishedAt: undefined,
+              done: t.done,
+              error: undefined,
+            },
+      queued:
+        next === undefined ? undefined : { kind: next.kind, segments: segmentsOf(next.sources) },
+      completed: this.history,
+    };
+  }
+
+  private record(task: Task, error: string | undefined): void {
+    this.history.unshift({
+      kind: task.kind,
+      segments: task.sources.map((s) => ({ id: s.id, points: s.liveCount })),
+      target: task.id,
+      startedAt: task.startedAt,
+      finishedAt: new Date(),
+      done: task.done,
+      error,
+    });
+    if (this.history.length > HISTORY) this.history.pop();
+  }
 
   /** The last failure's message, if the last task failed. */
   get error(): string | undefined {
@@ -192,14 +259,17 @@ export class Optimizer {
       } catch (err) {
         this.task = undefined;
         this.failure = `${task.kind} of segments ${task.sources.map((s) => s.id).join(', ')} failed: ${err instanceof Error ? err.message : String(err)}`;
+        this.record(task, this.failure);
         return false;
       }
       units++;
+      task.done++;
       if (result.done === true) {
         this.task = undefined;
         this.host.swapIn(result.value, task.sources);
         for (const s of task.sources) this.forced.delete(s);
         this.completed[task.kind]++;
+        this.record(task, undefined);
       }
       if (now() >= deadline) break;
     }
@@ -208,10 +278,14 @@ export class Optimizer {
 
   private start(plan: Plan): void {
     if (plan.closeAppendable) this.host.closeAppendable();
+    const id = this.host.nextSegmentId();
     this.task = {
       ...plan,
+      id,
+      startedAt: new Date(),
+      done: 0,
       job: buildSegment({
-        id: this.host.nextSegmentId(),
+        id,
         specs: this.host.specs,
         sources: plan.sources,
         index: plan.index,

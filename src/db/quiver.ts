@@ -59,6 +59,7 @@ import type { QueryContext } from '../collection/query/plan.js';
 import { applyAliasActions, parseAliasActions } from './aliases.js';
 import { type Catalog, newCollectionDir, readCatalog, writeCatalog } from './catalog.js';
 import { collectionInfo, checkPayloadIndex } from './collection-info.js';
+import { optimizationsOf } from './optimizations.js';
 import { parseKeyPath } from '../payload/key-path.js';
 import {
   type ArchivedCollection,
@@ -488,6 +489,18 @@ export class Quiver {
     const collection = this.resolve(name);
     await this.track(collection.optimizer.compact());
     return true;
+  }
+
+  /**
+   * The optimizer's work (Qdrant's `GET /collections/{name}/optimizations`): the running task
+   * with its progress, and with `with: "queued,completed,idle_segments"` the next task due, the
+   * last finished ones (at most `completed_limit`) and the segments needing nothing.
+   */
+  async getOptimizations(
+    name: string,
+    args: { with?: string; completed_limit?: number } = {},
+  ): Promise<Schemas['OptimizationsResponse']> {
+    return optimizationsOf(this.resolve(name), args);
   }
 
   /** Names of all collections. */
