@@ -447,21 +447,25 @@ export class CollectionStore {
   async pinCheckpoint(collection: Collection): Promise<{
     coveredOp: number;
     files: string[];
+    /** Index files of the sealed segments: name and path. */
+    indexFiles: { name: string; path: string }[];
     read: (path: string) => Promise<Uint8Array>;
     release: () => void;
   }> {
     await this.checkpoint(collection);
     const manifest = this.current!;
-    const files = [...manifest.segments];
+    const segDir = joinPath(this.dir, 'segments');
+    const indexNames = [...(manifest.indexes ?? [])];
+    const files = [...manifest.segments, ...indexNames];
     for (const f of files) this.pinned.set(f, (this.pinned.get(f) ?? 0) + 1);
     let released = false;
-    const segDir = joinPath(this.dir, 'segments');
     const deadByPath = new Map(
       Object.entries(manifest.dead ?? {}).map(([f, bits]) => [joinPath(segDir, f), bits]),
     );
     return {
       coveredOp: manifest.coveredOp,
-      files: files.map((f) => joinPath(segDir, f)),
+      files: manifest.segments.map((f) => joinPath(segDir, f)),
+      indexFiles: indexNames.map((name) => ({ name, path: joinPath(segDir, name) })),
       // A sealed segment's file, made self-contained: its later deletions written in.
       read: async (path) => {
         const bytes = await this.fs.readFile(path);
@@ -482,17 +486,30 @@ export class CollectionStore {
 
   /**
    * Lays out a new collection directory from segment files (QSEG bytes, e.g. from a snapshot)
-   * as checkpoint 1 covering `lastOp`, ready for {@link CollectionStore.open}.
+   * and the index files they name, as checkpoint 1 covering `lastOp`, ready for
+   * {@link CollectionStore.open}.
    */
   static async seed(options: {
     fs: FileSystem;
     dir: string;
     segments: Uint8Array[];
+    indexes?: { name: string; bytes: Uint8Array }[];
     lastOp: number;
   }): Promise<void> {
     const { fs, dir } = options;
     const segDir = joinPath(dir, 'segments');
     await fs.mkdirp(segDir);
+    const indexNames: string[] = [];
+    for (const { name, bytes } of options.indexes ?? []) {
+      if (!/^hnsw-[0-9]+-[0-9]+-[0-9]+\.qvr$/.test(name)) {
+        throw new QuiverError(
+          'CORRUPT_DATA',
+          `index file name ${JSON.stringify(name)} is not valid`,
+        );
+      }
+      await writeFileAtomic({ fs, path: joinPath(segDir, name), bytes });
+      indexNames.push(name);
+    }
     const names: string[] = [];
     for (const [i, bytes] of options.segments.entries()) {
       const name = `seg-${i}-1.qvr`;
@@ -504,6 +521,7 @@ export class CollectionStore {
       coveredOp: options.lastOp,
       coveredLsn: 0,
       segments: names,
+      indexes: indexNames,
     };
     const body = encodeCheckedFile({
       magic: MANIFEST_MAGIC,

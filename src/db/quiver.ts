@@ -1201,6 +1201,7 @@ export class Quiver {
         fs: p.fs,
         dir: full,
         segments: archived.segments,
+        indexes: archived.indexes,
         lastOp: archived.meta.lastOp,
       });
       opened = await CollectionStore.open({

@@ -166,7 +166,12 @@ test('deletes after a sealed segment was written: the file stays, the deletes su
   await db2.recoverSnapshot('copy', {
     location: `${ROOT}/snapshots/c-c/${snapshot.name}`,
   });
+  // The snapshot carried the index file: the copy holds the same graph file, not a rebuild.
+  const names = (await indexFiles(fs)).map((f) => f.split('/').at(-1));
+  assert.equal(names.length, 2);
+  assert.equal(names[0], names[1]);
   const copy = await db2.getCollection('copy');
+  assert.equal(copy.warnings, undefined);
   assert.equal(copy.points_count, 556);
   assert.equal(copy.indexed_vectors_count, 556);
   assert.deepEqual(
