@@ -37,7 +37,7 @@ test('optimizations are queued, run by compact, then listed as completed', async
   assert.deepEqual(before.body.result.completed, []);
   assert.equal((await server.call('GET', '/collections/opt')).body.result.status, 'grey');
 
-  const compacted = await server.call('POST', '/collections/opt/compact');
+  const compacted = await server.call('POST', '/collections/opt/quiver/compact');
   assert.equal(compacted.status, 200);
   assert.equal(compacted.body.result, true);
   const after = await server.call('GET', '/collections/opt/optimizations?with=completed');
@@ -52,7 +52,7 @@ test('optimizations are queued, run by compact, then listed as completed', async
   assert.equal(info.status, 'green');
   assert.equal(info.indexed_vectors_count, 200);
 
-  const rebuilt = await server.call('POST', '/collections/opt/rebuild-index');
+  const rebuilt = await server.call('POST', '/collections/opt/quiver/rebuild-index');
   assert.equal(rebuilt.body.result, true);
   const history = await server.call(
     'GET',
@@ -60,6 +60,6 @@ test('optimizations are queued, run by compact, then listed as completed', async
   );
   assert.equal(history.body.result.completed.length, 1);
   assert.equal(history.body.result.completed[0].optimizer, 'config_mismatch_optimizer');
-  const missing = await server.call('POST', '/collections/nope/compact');
+  const missing = await server.call('POST', '/collections/nope/quiver/compact');
   assert.equal(missing.status, 404);
 });

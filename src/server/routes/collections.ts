@@ -75,47 +75,6 @@ export function collectionRoutes({ app, db }: RouteScope): void {
     tags: ['Collections'],
     handler: (request) => db.collectionExists(name(request)),
   });
-  addRoute(app, {
-    method: 'GET',
-    url: '/collections/:collection_name/optimizations',
-    operation: 'get_optimizations',
-    kind: 'read',
-    summary: 'Optimizations: running, queued, completed and idle segments',
-    tags: ['Collections'],
-    query: ['with', 'completed_limit'],
-    handler: (request) => {
-      const q = request.query as { with?: string; completed_limit?: string };
-      return db.getOptimizations(name(request), {
-        with: q.with,
-        completed_limit: q.completed_limit === undefined ? undefined : Number(q.completed_limit),
-      });
-    },
-  });
-  for (const [url, operation, summary, run] of [
-    [
-      'rebuild-index',
-      'quiver_rebuild_index',
-      "Quiver extension: rebuild every segment's HNSW graphs from the stored vectors",
-      (n: string) => db.rebuildIndex(n),
-    ],
-    [
-      'compact',
-      'quiver_compact',
-      'Quiver extension: seal, vacuum and merge the segments, indexing the large ones',
-      (n: string) => db.compact(n),
-    ],
-  ] as const) {
-    addRoute(app, {
-      method: 'POST',
-      url: `/collections/:collection_name/${url}`,
-      operation,
-      kind: 'admin',
-      summary: `${summary}; answers when done`,
-      tags: ['Quiver extensions'],
-      result: BOOL_RESULT,
-      handler: (request) => run(name(request)),
-    });
-  }
   for (const method of ['PUT', 'DELETE'] as const) {
     addRoute(app, {
       method,
