@@ -180,3 +180,35 @@ test('deletes after a sealed segment was written: the file stays, the deletes su
   );
   await db2.close();
 });
+
+test('checkpoints and a close in the middle of background optimizations lose nothing', async () => {
+  const fs = new MemoryFileSystem();
+  const db = await Quiver.open({ path: ROOT, fs });
+  await db.createCollection('c', {
+    vectors: { size: DIM, distance: 'Dot' },
+    optimizers_config: { indexing_threshold: 10, default_segment_number: 1 },
+  });
+  const model = new Map<number, number[]>();
+  const put = async (ids: number[]) => {
+    const points = ids.map((id) => ({ id, vector: Array.from({ length: DIM }, () => random()) }));
+    await db.upsert('c', { points });
+    for (const p of points) model.set(p.id, Array.from(new Float32Array(p.vector)));
+  };
+  for (let round = 0; round < 6; round++) {
+    await put(Array.from({ length: 400 }, (_, i) => round * 300 + i));
+    const gone = Array.from({ length: 50 }, (_, i) => round * 300 + i * 7);
+    await db.delete('c', { points: gone });
+    for (const id of gone) model.delete(id);
+    // A checkpoint while the optimizer is (probably) mid-build, then let it run a little.
+    await db.checkpointAll();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await db.close();
+  const db2 = await Quiver.open({ path: ROOT, fs });
+  const all = await db2.scroll('c', { limit: 10_000, with_vector: true });
+  assert.equal(all.points.length, model.size);
+  for (const p of all.points) assert.deepEqual(p.vector, model.get(p.id as number));
+  await db2.compact('c');
+  assert.equal((await db2.getCollection('c')).points_count, model.size);
+  await db2.close();
+});
