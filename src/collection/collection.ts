@@ -56,6 +56,7 @@ export class Collection implements OptimizerHost {
   private segmentList: PlainSegment[] = [];
   private readonly locations = new Map<PointKey, Location>();
   private segmentIds = 0;
+  private layoutChanges = 0;
   private lastOpNumber = 0;
   /** Background segment maintenance (indexing, merging, vacuuming). */
   readonly optimizer: Optimizer;
@@ -394,8 +395,18 @@ export class Collection implements OptimizerHost {
     return this.segmentIds++;
   }
 
+  /**
+   * Count of segment-list changes by the optimizer (swaps, sealing). With `lastOp` it names a
+   * state: approximate results, `indexed_only` and planner choices may differ between two
+   * states with the same data, so cached query results are keyed by both.
+   */
+  get layoutVersion(): number {
+    return this.layoutChanges;
+  }
+
   /** Starts a new appendable segment; the current one becomes closed (read-only). */
   closeAppendable(): void {
+    this.layoutChanges++;
     this.segmentList = [...this.segmentList, this.newSegment(this.segmentIds++)];
   }
 
@@ -406,6 +417,7 @@ export class Collection implements OptimizerHost {
    * the place of the first source still listed, so the appendable segment stays last.
    */
   swapIn(built: BuiltSegment, sources: readonly PlainSegment[]): void {
+    this.layoutChanges++;
     const { segment, originSegment, originOffset } = built;
     // The builder copies points, not indexes: index the new segment before it serves queries.
     for (const [field, spec] of this.indexSpecs) segment.payloadIndex.create(field, spec);

@@ -59,6 +59,7 @@ import type { QueryContext, QueryPlanInfo } from '../collection/query/plan.js';
 import { applyAliasActions, parseAliasActions } from './aliases.js';
 import { type Catalog, newCollectionDir, readCatalog, writeCatalog } from './catalog.js';
 import { collectionInfo, checkPayloadIndex } from './collection-info.js';
+import { optimizationsOf } from './optimizations.js';
 import { parseKeyPath } from '../payload/key-path.js';
 import {
   type ArchivedCollection,
@@ -521,6 +522,18 @@ export class Quiver {
     return vectorMemory(this.resolve(name));
   }
 
+  /**
+   * The optimizer's work (Qdrant's `GET /collections/{name}/optimizations`): the running task
+   * with its progress, and with `with: "queued,completed,idle_segments"` the next task due, the
+   * last finished ones (at most `completed_limit`) and the segments needing nothing.
+   */
+  async getOptimizations(
+    name: string,
+    args: { with?: string; completed_limit?: number } = {},
+  ): Promise<Schemas['OptimizationsResponse']> {
+    return optimizationsOf(this.resolve(name), args);
+  }
+
   /** Names of all collections. */
   async getCollections(): Promise<Schemas['CollectionsResponse']> {
     this.live();
@@ -541,6 +554,8 @@ export class Quiver {
     const collection = this.resolve(name);
     const { timeout: _t, ...body } = args;
     collection.setConfig(updateCollectionConfig(collection.config, body));
+    // New thresholds may make optimizations due (or a graph config change wants rebuildIndex).
+    collection.optimizer.notify();
     await this.saveCatalog();
     return true;
   }
@@ -1218,6 +1233,7 @@ export class Quiver {
         fs: p.fs,
         dir: full,
         segments: archived.segments,
+        indexes: archived.indexes,
         lastOp: archived.meta.lastOp,
       });
       opened = await CollectionStore.open({
