@@ -10,6 +10,7 @@ import type { Schemas } from '../api/wire.js';
 import { QuiverError } from '../errors.js';
 import { type FilterPredicate, type FilterTarget, compileFilter } from '../payload/filter.js';
 import { type IndexSpec, parseIndexSchema } from '../payload/index/schema.js';
+import type { Tokenizer } from '../payload/index/tokenizer.js';
 import { deleteAtKey, setAtKey } from '../payload/payload-edit.js';
 import type { Payload } from '../payload/payload.js';
 import { PlainSegment, type StoredPoint } from '../segment/plain-segment.js';
@@ -37,6 +38,31 @@ export interface CollectionOptions {
   restore?: { segments: PlainSegment[]; lastOp: number };
   /** Declared payload indexes. */
   payloadIndexes?: Iterable<[string, Schemas['PayloadFieldSchema']]>;
+}
+
+/**
+ * A point as a filter sees it. A class rather than an object of closures: a scan makes one per
+ * point, and methods on the prototype cost no allocation.
+ */
+class PointTarget implements FilterTarget {
+  readonly key: PointKey;
+  readonly payload: Payload;
+
+  constructor(
+    private readonly segment: PlainSegment,
+    private readonly offset: number,
+  ) {
+    this.key = segment.keys[offset]!;
+    this.payload = segment.payloads[offset]!;
+  }
+
+  hasVector(name: string): boolean {
+    return this.segment.hasVector(name, this.offset);
+  }
+
+  textTokenizer(key: string): Tokenizer | undefined {
+    return this.segment.payloadIndex.tokenizer(key);
+  }
 }
 
 /** A collection (see the module comment). */
@@ -150,13 +176,7 @@ export class Collection {
 
   /** A filter target for a live point, for evaluating a filter on it. */
   target(loc: Location): FilterTarget {
-    const { segment, offset } = loc;
-    return {
-      key: segment.keys[offset]!,
-      payload: segment.payloads[offset]!,
-      hasVector: (name) => segment.hasVector(name, offset),
-      textTokenizer: (key) => segment.payloadIndex.tokenizer(key),
-    };
+    return new PointTarget(loc.segment, loc.offset);
   }
 
   /**
