@@ -78,6 +78,8 @@ export class Collection {
   private readonly indexes = new Map<string, Schemas['PayloadFieldSchema']>();
   /** The resolved form of each declared index, applied to every segment. */
   private readonly indexSpecs = new Map<string, IndexSpec>();
+  /** Count of index declarations and drops (see {@link Collection.readEpoch}). */
+  private indexChanges = 0;
 
   constructor(options: CollectionOptions) {
     this.name = options.name;
@@ -124,6 +126,7 @@ export class Collection {
    * @throws QuiverError `INVALID_REQUEST` when the schema is malformed; nothing is then changed.
    */
   setConfigIndex(field: string, schema: Schemas['PayloadFieldSchema'] | undefined): void {
+    this.indexChanges++;
     if (schema === undefined) {
       this.indexes.delete(field);
       this.indexSpecs.delete(field);
@@ -156,6 +159,14 @@ export class Collection {
   /** Live points. */
   get pointsCount(): number {
     return this.locations.size;
+  }
+
+  /**
+   * Changes whenever what a read returns may change: on every write, and when a payload index is
+   * declared or dropped (a text index changes what `match.text` means). Result caches key on it.
+   */
+  get readEpoch(): string {
+    return `${this.lastOpNumber}.${this.indexChanges}`;
   }
 
   /** Op number of the last applied operation (Qdrant's `operation_id`). */
