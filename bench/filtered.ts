@@ -4,13 +4,14 @@
 // brute-force oracle computed here, first without indexes, then with a keyword and an integer
 // index. The search path is whatever the collection's planner picks (exact scan today; an HNSW
 // planner measures its own recall here). Prints a table; writes bench/results/filtered.json.
-//   node --import tsx bench/filtered.ts [--points 100000] [--queries 30]
+//   node --import tsx bench/filtered.ts [--points 100000] [--queries 20] [--passes 3]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Quiver } from '../src/index.js';
 import { numberArg } from './args.js';
 
 const POINTS = numberArg('points', 100_000);
-const QUERIES = numberArg('queries', 30);
+const QUERIES = numberArg('queries', 20);
+const PASSES = numberArg('passes', 3);
 const DIM = 64;
 const BUCKETS = 1000;
 const SHARES = [0.5, 0.1, 0.01, 0.001];
@@ -89,14 +90,22 @@ async function measure(mode: string): Promise<Record<string, unknown>[]> {
     // One untimed query (a vector not timed, so the result cache cannot serve a timed one)
     // warms the code paths for this filter.
     await db.query('c', { query: queries[0]!.map((x) => -x), filter: c.filter, limit: 10 });
-    const start = performance.now();
-    for (const [qi, q] of queries.entries()) {
-      const res = await db.query('c', { query: q, filter: c.filter, limit: 10 });
-      const want = truth[ci]![qi]!;
-      wanted += want.size;
-      for (const p of res.points) if (want.has(p.id as number)) hits++;
+    // The best of PASSES timed passes: the machine is shared, and the best pass is the one
+    // least disturbed. Each pass shifts the vectors slightly so the result cache never answers.
+    let seconds = Infinity;
+    for (let pass = 0; pass < PASSES; pass++) {
+      const shift = pass * 1e-7;
+      const start = performance.now();
+      for (const [qi, q] of queries.entries()) {
+        const query = pass === 0 ? q : q.map((x) => x + shift);
+        const res = await db.query('c', { query, filter: c.filter, limit: 10 });
+        if (pass > 0) continue;
+        const want = truth[ci]![qi]!;
+        wanted += want.size;
+        for (const p of res.points) if (want.has(p.id as number)) hits++;
+      }
+      seconds = Math.min(seconds, (performance.now() - start) / 1000);
     }
-    const seconds = (performance.now() - start) / 1000;
     const row = {
       mode,
       filter: c.label,
@@ -128,6 +137,7 @@ writeFileSync(
       points: POINTS,
       dim: DIM,
       queries: QUERIES,
+      passes: PASSES,
       node: process.version,
       date: new Date().toISOString(),
       results,
