@@ -258,15 +258,12 @@ export class PayloadIndexSet implements FilterEstimator {
         const slot = this.slots.get(keyPathToString(node.path));
         const lookup = slot?.index.lookup(node.test);
         if (lookup === undefined) break;
-        const exact = lookup.sure === lookup.size;
+        const max = Math.min(n, lookup.size);
+        const min = Math.min(max, lookup.sure);
         return {
-          est: {
-            min: lookup.sure,
-            exp: exact ? lookup.size : Math.round((lookup.sure + lookup.size) / 2),
-            max: lookup.size,
-          },
-          offsets: memo(() => lookup.offsets()),
-          exact,
+          est: { min, exp: Math.round((min + max) / 2), max },
+          offsets: () => lookup.offsets(),
+          exact: lookup.exact,
         };
       }
       case 'has_id': {
