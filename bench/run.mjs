@@ -7,19 +7,25 @@
 // kernels: WASM SIMD vs scalar exact search; ann: Quiver HNSW vs hnswlib-node on Fashion-MNIST;
 // durability: durable upserts and recovery; wal: the write-ahead log alone; server: the REST
 // API's big upsert and search overhead against bare Fastify (autocannon); filtered: filtered
-// search QPS and recall@10 with and without payload indexes.
+// search QPS and recall@10 with and without payload indexes; scale: a whole collection (1M x 128,
+// 100k x 768; QUIVER_SCALE=small for 50k x 128, 10k x 768) through upserts, the optimizer and
+// HNSW-indexed sealed segments.
 import { spawnSync } from 'node:child_process';
 
-const BENCHES = ['kernels', 'ann', 'durability', 'wal', 'server', 'filtered'];
+const BENCHES = ['kernels', 'ann', 'durability', 'wal', 'server', 'filtered', 'scale'];
 const args = process.argv.slice(2);
 const chosen = args.filter((a) => BENCHES.includes(a));
 const flags = args.filter((a) => !BENCHES.includes(a));
 let failed = 0;
 for (const name of BENCHES.filter((b) => chosen.length === 0 || chosen.includes(b))) {
   console.log(`\n=== bench: ${name} ===`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', `bench/${name}.ts`, ...flags], {
-    stdio: 'inherit',
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', `bench/${name}.ts`, ...flags],
+    {
+      stdio: 'inherit',
+    },
+  );
   if (r.status !== 0) failed++;
 }
 // The results part of docs/benchmarks.md and its chart, from bench/results/*.json.

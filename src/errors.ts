@@ -43,7 +43,10 @@ export type ErrorCode =
   | 'IO_ERROR'
   | 'CORRUPT_DATA'
   | 'LOCKED'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  | 'INVALID_CONFIG'
+  | 'LIMIT_EXCEEDED'
+  | 'READ_ONLY';
 
 /** Options for {@link QuiverError}. */
 export interface QuiverErrorOptions {
@@ -76,6 +79,12 @@ const KIND_BY_CODE: Record<ErrorCode, ErrorKind> = {
   // Another process holds the data directory: retrying after it stops can succeed (HTTP 503).
   LOCKED: 'unavailable',
   INTERNAL: 'internal',
+  // A server setting (file, env variable or flag) is unknown or out of range.
+  INVALID_CONFIG: 'bad_input',
+  // A configured limit (collections, points, disk per collection) would be passed.
+  LIMIT_EXCEEDED: 'forbidden',
+  // Writes are paused (low disk space or memory pressure); they resume on their own.
+  READ_ONLY: 'unavailable',
 };
 
 /** The one error class of the engine. Check `code` rather than the message. */

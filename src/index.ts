@@ -7,4 +7,5 @@ export type { PointId } from './segment/point-id.js';
 export type { Payload } from './payload/payload.js';
 export type { Schemas } from './api/wire.js';
 export { Quiver } from './db/quiver.js';
-export type { QuiverOptions, WriteParams } from './db/quiver.js';
+export type { CollectionStats, QuiverOptions, WriteParams } from './db/quiver.js';
+export type { WalStats } from './storage/wal-stats.js';

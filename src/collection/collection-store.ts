@@ -8,8 +8,11 @@
  * manifest-<seq, 12 digits>.qvr  checked file QMAN: the segment files of checkpoint <seq> and
  *                              the op number / WAL LSN they cover
  * segments/seg-<id>-<seq>.qvr  checked file QSEG per segment (collection/segment-codec.ts)
+ * segments/hnsw-<id>-<seq>-<n>.qvr  checked file QHNS per graph of a sealed segment
+ *                              (collection/index-file.ts)
  * ```
- * Manifest body (MessagePack): `{ seq, coveredOp, coveredLsn, segments: string[] }`.
+ * Manifest body (MessagePack): `{ seq, coveredOp, coveredLsn, segments: string[],
+ * indexes?: string[] }` (`indexes`: the index files the segments name).
  *
  * Rules:
  * - A checkpoint writes only segments that changed since the last one (new file names, never
@@ -17,6 +20,9 @@
  * - The newest two checkpoints are kept with their files, and the WAL keeps every record after
  *   the OLDER one: if the newest checkpoint is damaged, recovery falls back to the previous one
  *   and replays a longer stretch of the log.
+ * - A sealed segment's index file is written once and shared by later checkpoints. One that is
+ *   missing or damaged at open is rebuilt from the segment's vectors there and then, and
+ *   reported in `repairs`; the next checkpoint writes it again.
  * - Replay is idempotent: each record names the op number of its first operation, and records
  *   whose operations are already in the state are skipped.
  */
@@ -32,12 +38,16 @@ import type { FileSystem } from '../storage/file-system.js';
 import { joinPath } from '../storage/file-system.js';
 import { Wal } from '../storage/wal.js';
 import type { PlainSegment } from '../segment/plain-segment.js';
+import type { HnswIndex } from '../index/hnsw.js';
 import type { Schemas } from '../api/wire.js';
 import { Collection } from './collection.js';
-import { collectionSpecs } from './config.js';
+import { type VectorSpec, collectionSpecs } from './config.js';
+import { vectorIndexConfig } from './index-config.js';
+import { decodeIndexFile, encodeIndexFile } from './index-file.js';
 import { decodeOps, encodeOps } from './op-codec.js';
 import type { CollectionOp } from './operations.js';
-import { decodeSegment, encodeSegment } from './segment-codec.js';
+import { buildGraph } from './segment-builder.js';
+import { type DecodedSegment, decodeSegment, encodeSegment } from './segment-codec.js';
 
 const MANIFEST_MAGIC = 'QMAN';
 const MANIFEST_VERSION = 1;
@@ -49,6 +59,64 @@ interface Manifest {
   coveredOp: number;
   coveredLsn: number;
   segments: string[];
+  indexes?: string[];
+}
+
+/** Runs a build generator to its end. */
+function finish<T>(job: Generator<void, T>): T {
+  for (;;) {
+    const step = job.next();
+    if (step.done === true) return step.value;
+  }
+}
+
+/**
+ * Loads the graphs of a decoded sealed segment, rebuilding any whose file is missing or
+ * damaged, and seals it. Returns the graphs read from files with their names (not rewritten by
+ * the next checkpoint) and what was repaired.
+ */
+async function sealDecoded(
+  decoded: DecodedSegment,
+  options: {
+    fs: FileSystem;
+    segDir: string;
+    specs: VectorSpec[];
+    config: Schemas['CollectionConfig'];
+  },
+): Promise<{ loaded: Map<HnswIndex, string>; repairs: string[] }> {
+  const { segment, indexFiles } = decoded;
+  const loaded = new Map<HnswIndex, string>();
+  const repairs: string[] = [];
+  const indexes = new Map<string, HnswIndex>();
+  for (const [name, file] of Object.entries(indexFiles ?? {})) {
+    const column = segment.columns.get(name);
+    const spec = options.specs.find((s) => s.name === name);
+    if (column?.store === undefined || spec === undefined) continue;
+    const path = joinPath(options.segDir, file);
+    let why: string;
+    try {
+      if (await options.fs.exists(path)) {
+        const index = decodeIndexFile(await options.fs.readFile(path), column.store, path);
+        indexes.set(name, index);
+        loaded.set(index, file);
+        continue;
+      }
+      why = `${path} is missing`;
+    } catch (err) {
+      why = err instanceof Error ? err.message : String(err);
+    }
+    const config = vectorIndexConfig(options.config, name);
+    const rebuilt = finish(
+      buildGraph(column.store, column.present, spec, { ...config, m: config.m || 16 }),
+    );
+    if (rebuilt !== undefined) indexes.set(name, rebuilt);
+    const label = name === '' ? 'the unnamed vector' : `vector "${name}"`;
+    repairs.push(
+      `HNSW index of segment ${segment.id} (${label}) was unusable (${why}); rebuilt it from the stored vectors`,
+    );
+  }
+  segment.seal(indexes);
+  return { loaded, repairs };
 }
 
 /** Options for {@link CollectionStore.open}. */
@@ -88,6 +156,8 @@ export class CollectionStore {
   private previous: Manifest | undefined;
   /** Segment object → mutation count and file of its last written version. */
   private written = new WeakMap<PlainSegment, { mutations: number; file: string }>();
+  /** Graph → the index file holding it. */
+  private indexWritten = new WeakMap<HnswIndex, string>();
   private running: Promise<void> | undefined;
   /** Segment files a snapshot is copying: not deleted until released. */
   private readonly pinned = new Map<string, number>();
@@ -117,7 +187,14 @@ export class CollectionStore {
       .filter((n) => MANIFEST_NAME.test(n))
       .sort()
       .reverse();
-    let loaded: { manifest: Manifest; segments: PlainSegment[] } | undefined;
+    let loaded:
+      | {
+          manifest: Manifest;
+          segments: PlainSegment[];
+          files: Map<PlainSegment, string>;
+          indexes: Map<HnswIndex, string>;
+        }
+      | undefined;
     let fallback: Manifest | undefined;
     for (const name of manifests) {
       try {
@@ -133,14 +210,26 @@ export class CollectionStore {
           break;
         }
         const segments: PlainSegment[] = [];
+        const files = new Map<PlainSegment, string>();
+        const decoded: DecodedSegment[] = [];
         for (const seg of manifest.segments) {
           const segPath = joinPath(segDir, seg);
           if (!(await fs.exists(segPath))) {
             throw new QuiverError('CORRUPT_DATA', `${segPath} is missing`);
           }
-          segments.push(decodeSegment(await fs.readFile(segPath), specs, segPath));
+          const one = decodeSegment(await fs.readFile(segPath), specs, segPath);
+          decoded.push(one);
+          segments.push(one.segment);
+          files.set(one.segment, seg);
         }
-        loaded = { manifest, segments };
+        const indexes = new Map<HnswIndex, string>();
+        for (const one of decoded) {
+          if (one.indexFiles === undefined) continue;
+          const sealed = await sealDecoded(one, { fs, segDir, specs, config: options.config });
+          for (const [index, file] of sealed.loaded) indexes.set(index, file);
+          repairs.push(...sealed.repairs);
+        }
+        loaded = { manifest, segments, files, indexes };
       } catch (err) {
         if (loaded !== undefined) break;
         const why = err instanceof Error ? err.message : String(err);
@@ -170,6 +259,11 @@ export class CollectionStore {
           : { segments: loaded.segments, lastOp: loaded.manifest.coveredOp },
     });
     const store = new CollectionStore(fs, dir, opened.wal);
+    // What is on disk already is not written again until it changes.
+    for (const [segment, file] of loaded?.files ?? []) {
+      store.written.set(segment, { mutations: segment.mutations, file });
+    }
+    for (const [index, file] of loaded?.indexes ?? []) store.indexWritten.set(index, file);
     store.current = loaded?.manifest;
     store.previous = fallback;
     const replayed = await store.replay(collection);
@@ -255,22 +349,42 @@ export class CollectionStore {
 
   private async runCheckpoint(collection: Collection): Promise<void> {
     if (this.current !== undefined && this.current.coveredOp === collection.lastOp) return;
-    collection.vacuum();
     // Everything up to `await` runs in one tick: the state captured and the LSN it covers
     // match exactly, since writes apply and log synchronously.
     const seq = (this.current?.seq ?? 0) + 1;
     const toWrite: { file: string; bytes: Uint8Array; segment: PlainSegment; mutations: number }[] =
       [];
+    const indexWrites: { file: string; bytes: Uint8Array; index: HnswIndex }[] = [];
     const files: string[] = [];
+    const indexFiles: string[] = [];
     for (const segment of collection.segments) {
       if (segment.liveCount === 0) continue;
+      const named: Record<string, string> = {};
+      let newIndex = false;
+      let n = 0;
+      for (const [name, index] of segment.indexes) {
+        let file = this.indexWritten.get(index);
+        if (file === undefined) {
+          file = `hnsw-${segment.id}-${seq}-${n}.qvr`;
+          indexWrites.push({ file, bytes: encodeIndexFile(index), index });
+          newIndex = true;
+        }
+        n++;
+        named[name] = file;
+        indexFiles.push(file);
+      }
       const prior = this.written.get(segment);
-      if (prior !== undefined && prior.mutations === segment.mutations) {
+      if (prior !== undefined && prior.mutations === segment.mutations && !newIndex) {
         files.push(prior.file);
         continue;
       }
       const file = `seg-${segment.id}-${seq}.qvr`;
-      toWrite.push({ file, bytes: encodeSegment(segment), segment, mutations: segment.mutations });
+      toWrite.push({
+        file,
+        bytes: encodeSegment(segment, named),
+        segment,
+        mutations: segment.mutations,
+      });
       files.push(file);
     }
     const manifest: Manifest = {
@@ -278,11 +392,15 @@ export class CollectionStore {
       coveredOp: collection.lastOp,
       coveredLsn: this.wal.assignedLsn,
       segments: files,
+      indexes: indexFiles,
     };
     const walSize = this.wal.sizeBytes;
     // The manifest may only claim what the log has made durable (see the module comment).
     await this.wal.waitDurable();
     const segDir = joinPath(this.dir, 'segments');
+    // Index files before the segment files naming them, all before the manifest.
+    for (const w of indexWrites)
+      await writeFileAtomic({ fs: this.fs, path: joinPath(segDir, w.file), bytes: w.bytes });
     for (const w of toWrite)
       await writeFileAtomic({ fs: this.fs, path: joinPath(segDir, w.file), bytes: w.bytes });
     const body = encodeCheckedFile({
@@ -296,6 +414,7 @@ export class CollectionStore {
       bytes: body,
     });
     for (const w of toWrite) this.written.set(w.segment, { mutations: w.mutations, file: w.file });
+    for (const w of indexWrites) this.indexWritten.set(w.index, w.file);
     this.previous = this.current;
     this.current = manifest;
     this.walBytesAtCheckpoint = walSize;
@@ -369,6 +488,8 @@ export class CollectionStore {
     const keep = new Set([
       ...(this.current?.segments ?? []),
       ...(this.previous?.segments ?? []),
+      ...(this.current?.indexes ?? []),
+      ...(this.previous?.indexes ?? []),
       ...this.pinned.keys(),
     ]);
     const segDir = joinPath(this.dir, 'segments');

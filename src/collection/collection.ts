@@ -17,7 +17,15 @@ import { PlainSegment, type StoredPoint } from '../segment/plain-segment.js';
 import type { StoredVector } from '../segment/sparse-column.js';
 import { type PointKey, comparePointKeys, fromPointKey } from '../segment/point-id.js';
 import { type VectorSpec, collectionSpecs } from './config.js';
+import {
+  type OptimizerLimits,
+  type VectorIndexConfig,
+  optimizerLimits,
+  vectorIndexConfig,
+} from './index-config.js';
 import type { CollectionOp, PointSelector } from './operations.js';
+import { Optimizer, type OptimizerHost } from './optimizer.js';
+import type { BuiltSegment } from './segment-builder.js';
 
 /** Where a live point is. */
 export interface Location {
@@ -66,14 +74,16 @@ class PointTarget implements FilterTarget {
 }
 
 /** A collection (see the module comment). */
-export class Collection {
+export class Collection implements OptimizerHost {
   readonly name: string;
   private configValue: Schemas['CollectionConfig'];
   private specList: VectorSpec[];
   private segmentList: PlainSegment[] = [];
   private readonly locations = new Map<PointKey, Location>();
-  private nextSegmentId = 0;
+  private segmentIds = 0;
   private lastOpNumber = 0;
+  /** Background segment maintenance (indexing, merging, vacuuming). */
+  readonly optimizer: Optimizer;
   private sortedKeyCache: PointKey[] | undefined;
   private readonly indexes = new Map<string, Schemas['PayloadFieldSchema']>();
   /** The resolved form of each declared index, applied to every segment. */
@@ -85,21 +95,23 @@ export class Collection {
     this.name = options.name;
     this.configValue = options.config;
     this.specList = collectionSpecs(options.config);
+    this.optimizer = new Optimizer(this);
     const restored = options.restore;
     if (restored !== undefined) {
       this.lastOpNumber = restored.lastOp;
       for (const segment of restored.segments) {
         this.segmentList.push(segment);
-        this.nextSegmentId = Math.max(this.nextSegmentId, segment.id + 1);
+        this.segmentIds = Math.max(this.segmentIds, segment.id + 1);
         for (let offset = 0; offset < segment.size; offset++) {
           if (segment.isLive(offset))
             this.locations.set(segment.keys[offset]!, { segment, offset });
         }
       }
     }
-    // The last restored segment stays appendable until full (see appendable()).
-    if (this.segmentList.length === 0) {
-      this.segmentList.push(new PlainSegment(this.nextSegmentId++, this.specList));
+    // The last restored segment stays appendable until full (see appendable()), unless it is
+    // sealed: then a new one takes the writes.
+    if (this.segmentList.length === 0 || this.segmentList.at(-1)!.sealed) {
+      this.segmentList.push(this.newSegment(this.segmentIds++));
     }
     // Payload indexes are not persisted: each is rebuilt here from the loaded payloads.
     for (const [field, schema] of options.payloadIndexes ?? []) this.setConfigIndex(field, schema);
@@ -229,11 +241,13 @@ export class Collection {
     const firstOp = this.lastOpNumber;
     const keysBefore = this.sortedKeyCache;
     try {
-      return ops.map((op) => {
+      const numbers = ops.map((op) => {
         const opNumber = ++this.lastOpNumber;
         this.applyOne(op, opNumber, journal);
         return opNumber;
       });
+      this.optimizer.notify();
+      return numbers;
     } catch (err) {
       this.rollback(journal);
       this.lastOpNumber = firstOp;
@@ -390,38 +404,65 @@ export class Collection {
     }
   }
 
+  /** Optimizer limits from the current config. */
+  limits(): OptimizerLimits {
+    return optimizerLimits(this.configValue);
+  }
+
+  /** HNSW settings of vector `name` from the current config. */
+  indexConfig(name: string): VectorIndexConfig {
+    return vectorIndexConfig(this.configValue, name);
+  }
+
+  /** A segment id not used by any segment of this collection so far. */
+  nextSegmentId(): number {
+    return this.segmentIds++;
+  }
+
+  /** Starts a new appendable segment; the current one becomes closed (read-only). */
+  closeAppendable(): void {
+    this.segmentList = [...this.segmentList, this.newSegment(this.segmentIds++)];
+  }
+
   /**
-   * Rebuilds closed segments whose share of deleted points is above
-   * `optimizers_config.deleted_threshold` (and that hold at least `vacuum_min_vector_number`
-   * points), so memory is reclaimed too, not only disk. Returns the number rebuilt.
+   * Swaps a built segment in for its sources in one synchronous step: points tombstoned in a
+   * source since the build's snapshot are tombstoned in the new segment too, every other point
+   * moves to its new location, and the sources leave the segment list. The new segment takes
+   * the place of the first source still listed, so the appendable segment stays last.
    */
-  vacuum(): number {
-    const { deleted_threshold, vacuum_min_vector_number } = this.configValue.optimizer_config;
-    const threshold = deleted_threshold ?? 0.2;
-    const minimum = vacuum_min_vector_number ?? 1000;
-    let rebuilt = 0;
-    this.segmentList = this.segmentList.map((segment, i) => {
-      const isAppendable = i === this.segmentList.length - 1;
-      const dead = segment.size - segment.liveCount;
-      if (isAppendable || segment.size < minimum || dead / segment.size <= threshold)
-        return segment;
-      const fresh = this.newSegment(segment.id);
-      for (let offset = 0; offset < segment.size; offset++) {
-        if (!segment.isLive(offset)) continue;
-        const point = segment.read(offset);
-        this.locations.set(point.key, { segment: fresh, offset: fresh.append(point) });
+  swapIn(built: BuiltSegment, sources: readonly PlainSegment[]): void {
+    const { segment, originSegment, originOffset } = built;
+    // The builder copies points, not indexes: index the new segment before it serves queries.
+    for (const [field, spec] of this.indexSpecs) segment.payloadIndex.create(field, spec);
+    for (let offset = 0; offset < segment.size; offset++) {
+      const from = originSegment[offset]!;
+      const key = segment.keys[offset]!;
+      const loc = this.locations.get(key);
+      if (loc === undefined || loc.segment !== from || loc.offset !== originOffset[offset]) {
+        segment.remove(offset);
+      } else {
+        this.locations.set(key, { segment, offset });
       }
-      rebuilt++;
-      return fresh;
-    });
-    return rebuilt;
+    }
+    const gone = new Set(sources);
+    const next: PlainSegment[] = [];
+    let placed = segment.liveCount === 0;
+    for (const s of this.segmentList) {
+      if (!gone.has(s)) next.push(s);
+      else if (!placed) {
+        next.push(segment);
+        placed = true;
+      }
+    }
+    if (!placed) next.splice(next.length - 1, 0, segment);
+    this.segmentList = next;
   }
 
   /** The appendable segment, starting a new one when the current is full. */
   private appendable(): PlainSegment {
     let last = this.segmentList.at(-1)!;
     if (last.size >= this.segmentCapacity()) {
-      last = this.newSegment(this.nextSegmentId++);
+      last = this.newSegment(this.segmentIds++);
       this.segmentList.push(last);
     }
     return last;

@@ -1,8 +1,15 @@
 /**
- * Segment checkpoint files. A segment is written COMPACTED: only live points, renumbered from
- * offset 0, so deleted and overwritten points take no space on disk after a checkpoint.
+ * Segment checkpoint files.
  *
- * File: a checked file (magic `QSEG`, version 1; see storage/checked-file.ts) whose body is
+ * Version 1, plain segments: written COMPACTED, only live points renumbered from offset 0, so
+ * deleted and overwritten points take no space on disk after a checkpoint.
+ *
+ * Version 2, sealed segments: every offset is written, dead ones too, because the segment's
+ * HNSW graphs (saved in their own index files, collection/index-file.ts) are keyed by offset and
+ * route through deleted nodes, whose vectors they still read. The body adds
+ * `live: Uint8Array` (1 per live offset) and `indexes: { [vector name]: index file name }`.
+ *
+ * File: a checked file (magic `QSEG`; see storage/checked-file.ts) whose body is
  * MessagePack:
  * ```
  * { id: number, keys: string[], versions: number[], payloads: object[],
@@ -17,13 +24,16 @@
 import { Packr } from 'msgpackr';
 import { QuiverError } from '../errors.js';
 import type { Payload } from '../payload/payload.js';
+import { createVectorStore } from '../kernels/vector-store.js';
 import { PlainSegment } from '../segment/plain-segment.js';
+import { VectorColumn } from '../segment/vector-column.js';
 import { decodeCheckedFile, encodeCheckedFile } from '../storage/checked-file.js';
 import type { VectorSpec } from './config.js';
 import type { StoredVector } from '../segment/sparse-column.js';
 
 const MAGIC = 'QSEG';
-const VERSION = 1;
+const PLAIN_VERSION = 1;
+const SEALED_VERSION = 2;
 const packr = new Packr({ useRecords: false, moreTypes: true });
 
 interface SegmentBody {
@@ -37,6 +47,17 @@ interface SegmentBody {
     { present: Uint8Array; lengths: Uint8Array; indices: Uint8Array; values: Uint8Array }
   >;
   multi?: Record<string, { dim: number; counts: Uint8Array; data: Uint8Array }>;
+  /** Version 2: 1 per live offset. */
+  live?: Uint8Array;
+  /** Version 2: index file of each indexed vector name. */
+  indexes?: Record<string, string>;
+}
+
+/** A decoded segment; a sealed one still needs its indexes loaded and `seal()` called. */
+export interface DecodedSegment {
+  segment: PlainSegment;
+  /** Set for a sealed segment: its index files by vector name. */
+  indexFiles: Record<string, string> | undefined;
 }
 
 function bytes(view: Float32Array | Uint32Array): Uint8Array {
@@ -51,11 +72,17 @@ function u32s(b: Uint8Array): Uint32Array {
   return new Uint32Array(new Uint8Array(b).buffer);
 }
 
-/** The live points of `segment` as a checked file. */
-export function encodeSegment(segment: PlainSegment): Uint8Array {
+/**
+ * A segment as a checked file: the live points of a plain segment (version 1), every offset of
+ * a sealed one with the names of its index files (version 2).
+ */
+export function encodeSegment(
+  segment: PlainSegment,
+  indexFiles: Record<string, string> = {},
+): Uint8Array {
   const live: number[] = [];
   for (let offset = 0; offset < segment.size; offset++)
-    if (segment.isLive(offset)) live.push(offset);
+    if (segment.sealed || segment.isLive(offset)) live.push(offset);
   const body: SegmentBody = {
     id: segment.id,
     keys: live.map((o) => segment.keys[o]!),
@@ -67,9 +94,9 @@ export function encodeSegment(segment: PlainSegment): Uint8Array {
     const data = new Float32Array(live.length * column.dim);
     const present = new Uint8Array(live.length);
     live.forEach((o, i) => {
-      if (!column.has(o)) return;
-      present[i] = 1;
-      data.set(column.data.subarray(o * column.dim, (o + 1) * column.dim), i * column.dim);
+      // A sealed segment keeps the vectors of deleted points: its graphs route through them.
+      if (segment.sealed || column.has(o)) data.set(column.raw(o), i * column.dim);
+      if (column.has(o)) present[i] = 1;
     });
     body.vectors[name] = { dim: column.dim, data: bytes(data), present };
   }
@@ -116,7 +143,15 @@ export function encodeSegment(segment: PlainSegment): Uint8Array {
     body.multi ??= {};
     body.multi[name] = { dim: column.dim, counts: bytes(counts), data: bytes(data) };
   }
-  return encodeCheckedFile({ magic: MAGIC, version: VERSION, body: packr.pack(body) });
+  if (segment.sealed) {
+    body.live = Uint8Array.from(live, (o) => (segment.isLive(o) ? 1 : 0));
+    body.indexes = indexFiles;
+  }
+  return encodeCheckedFile({
+    magic: MAGIC,
+    version: segment.sealed ? SEALED_VERSION : PLAIN_VERSION,
+    body: packr.pack(body),
+  });
 }
 
 /**
@@ -128,9 +163,9 @@ export function decodeSegment(
   bytes: Uint8Array,
   specs: readonly VectorSpec[],
   path: string,
-): PlainSegment {
+): DecodedSegment {
   const file = decodeCheckedFile({ bytes, magic: MAGIC, path });
-  if (file.version !== VERSION) {
+  if (file.version !== PLAIN_VERSION && file.version !== SEALED_VERSION) {
     throw new QuiverError(
       'CORRUPT_DATA',
       `${path}: segment format version ${file.version} is not supported`,
@@ -201,9 +236,13 @@ export function decodeSegment(
     }
     dense.set(spec.name, { dim: col.dim, data: floats(col.data), present: col.present });
   }
+  const sealed = file.version === SEALED_VERSION;
+  if (sealed && (body.live === undefined || body.live.length !== count)) {
+    throw new QuiverError('CORRUPT_DATA', `${path}: sealed segment without a valid live map`);
+  }
   for (let i = 0; i < count; i++) {
     const vectors = new Map<string, StoredVector>();
-    for (const [name, col] of dense) {
+    for (const [name, col] of sealed ? [] : dense) {
       if (col.present[i] === 1)
         vectors.set(name, col.data.subarray(i * col.dim, (i + 1) * col.dim));
     }
@@ -229,5 +268,13 @@ export function decodeSegment(
       vectors,
     });
   }
-  return segment;
+  if (!sealed) return { segment, indexFiles: undefined };
+  for (let i = 0; i < count; i++) if (body.live![i] !== 1) segment.remove(i);
+  // Dense vectors of a sealed segment go into vector stores its graphs read in place.
+  for (const [name, col] of dense) {
+    const store = createVectorStore({ dim: col.dim, initialCapacity: Math.max(1, count) });
+    for (let i = 0; i < count; i++) store.append(col.data.subarray(i * col.dim, (i + 1) * col.dim));
+    segment.columns.set(name, VectorColumn.over(store, Uint8Array.from(col.present)));
+  }
+  return { segment, indexFiles: body.indexes ?? {} };
 }

@@ -29,10 +29,15 @@ export function collectionInfo(collection: Collection): Schemas['CollectionInfo'
         : { data_type: schema.type, params: schema, points };
     payload_schema[field] = info;
   }
+  let indexed = 0;
+  for (const segment of collection.segments) {
+    for (const index of segment.indexes.values()) indexed += index.size - index.deletedCount;
+  }
+  const { optimizer } = collection;
   return {
-    status: 'green',
-    optimizer_status: 'ok',
-    indexed_vectors_count: 0,
+    status: optimizer.status,
+    optimizer_status: optimizer.error === undefined ? 'ok' : { error: optimizer.error },
+    indexed_vectors_count: indexed,
     points_count: collection.pointsCount,
     segments_count: collection.segments.length,
     config: structuredClone(collection.config),

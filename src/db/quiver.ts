@@ -35,6 +35,7 @@ import { CollectionStore } from '../collection/collection-store.js';
 import type { FileSystem, DirLock } from '../storage/file-system.js';
 import { joinPath } from '../storage/file-system.js';
 import { removeTempFiles } from '../storage/checked-file.js';
+import type { WalStats } from '../storage/wal-stats.js';
 import { queryBatch, queryGroups, queryPoints } from '../collection/query/api.js';
 import { cachedQuery } from '../collection/query/cache.js';
 import {
@@ -101,6 +102,30 @@ export interface QuiverOptions {
   checkpoint?: CheckpointOptions;
   /** Receives what recovery repaired and other non-fatal problems, in words. */
   onWarning?: (message: string) => void;
+  /**
+   * When a collection cannot be opened (damaged beyond what recovery repairs, unreadable), leave
+   * it out instead of failing the whole open: the others are served, it is listed by
+   * {@link Quiver.failedCollections}, its files and catalog entry are kept untouched for repair
+   * or restore, its name stays taken, and calls on it fail with `CORRUPT_DATA`; deleting it
+   * removes it. Default `false`: any failure fails the open (embedded use). The server sets it.
+   */
+  skipFailedCollections?: boolean;
+}
+
+/** One collection's counters (see {@link Quiver.stats}). */
+export interface CollectionStats {
+  /** Collection name. */
+  collection: string;
+  /** Live points. */
+  points: number;
+  /** Segments holding them. */
+  segments: number;
+  /** The collection's folder under the data directory (persistent mode only). */
+  dir?: string;
+  /** Bytes of write-ahead log on disk (persistent mode only). */
+  walBytes?: number;
+  /** WAL counters since open (persistent mode only). */
+  wal?: WalStats;
 }
 
 /** The durable side of a database opened with a `path`. */
@@ -165,6 +190,11 @@ export class Quiver {
   private readonly pending = new Set<Promise<unknown>>();
   private readonly repairs = new Map<string, string[]>();
   private readonly reserved = new Set<string>();
+  /** Collections that failed to open (with `skipFailedCollections`): catalog entry and reason. */
+  private readonly failed = new Map<
+    string,
+    { entry: Catalog['collections'][number]; reason: string }
+  >();
   private persistence: Persistence | undefined;
   private readonly warn: (message: string) => void;
 
@@ -216,13 +246,22 @@ export class Quiver {
         this.warn(`removed leftover collection folder ${dir}`);
       }
       for (const entry of catalog.collections) {
-        const opened = await CollectionStore.open({
-          fs,
-          dir: joinPath(root, 'collections', entry.dir),
-          name: entry.name,
-          config: entry.config,
-          payloadIndexes: entry.payloadIndexes,
-        });
+        let opened: Awaited<ReturnType<typeof CollectionStore.open>>;
+        try {
+          opened = await CollectionStore.open({
+            fs,
+            dir: joinPath(root, 'collections', entry.dir),
+            name: entry.name,
+            config: entry.config,
+            payloadIndexes: entry.payloadIndexes,
+          });
+        } catch (err) {
+          if (options.skipFailedCollections !== true) throw err;
+          const reason = err instanceof Error ? err.message : String(err);
+          this.failed.set(entry.name, { entry, reason });
+          this.warn(`collection "${entry.name}" failed to open and is not served: ${reason}`);
+          continue;
+        }
         this.collections.set(entry.name, opened.collection);
         p.stores.set(entry.name, opened.store);
         p.dirs.set(entry.name, entry.dir);
@@ -265,6 +304,7 @@ export class Quiver {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const collection of this.collections.values()) collection.optimizer.stop();
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
     const p = this.persistence;
     if (p === undefined) return;
@@ -284,6 +324,37 @@ export class Quiver {
     if (failure !== undefined) throw failure;
   }
 
+  /**
+   * Facts per collection for the server's metrics and limits: points, segments and, with a data
+   * directory, the collection's folder, its WAL size on disk and WAL counters (fsync latency).
+   * Cheap: reads counters, scans nothing.
+   */
+  stats(): CollectionStats[] {
+    if (this.closed) return [];
+    const p = this.persistence;
+    const out: CollectionStats[] = [];
+    for (const [name, collection] of this.collections) {
+      const entry: CollectionStats = {
+        collection: name,
+        points: collection.pointsCount,
+        segments: collection.segments.length,
+      };
+      const store = p?.stores.get(name);
+      if (p !== undefined && store !== undefined) {
+        entry.dir = joinPath(p.root, 'collections', p.dirs.get(name)!);
+        entry.walBytes = store.walBytes;
+        entry.wal = store.walStats;
+      }
+      out.push(entry);
+    }
+    return out;
+  }
+
+  /** Collections that failed to open and are not served (see `skipFailedCollections`). */
+  failedCollections(): Array<{ collection: string; reason: string }> {
+    return [...this.failed].map(([collection, f]) => ({ collection, reason: f.reason }));
+  }
+
   /** Keeps a promise in the set `close()` waits for. */
   private track<T>(promise: Promise<T>): Promise<T> {
     this.pending.add(promise);
@@ -295,12 +366,16 @@ export class Quiver {
     const p = this.persistence;
     if (p === undefined) return Promise.resolve();
     const snapshot = (): Catalog => ({
-      collections: [...this.collections.values()].map((c) => ({
-        name: c.name,
-        dir: p.dirs.get(c.name)!,
-        config: c.config,
-        payloadIndexes: [...c.payloadIndexes],
-      })),
+      collections: [
+        ...[...this.collections.values()].map((c) => ({
+          name: c.name,
+          dir: p.dirs.get(c.name)!,
+          config: c.config,
+          payloadIndexes: [...c.payloadIndexes],
+        })),
+        // Kept as they are, so a later catalog rewrite never orphans their folders.
+        ...[...this.failed.values()].map((f) => f.entry),
+      ],
       aliases: [...this.aliases],
     });
     const run = p.catalogWrite.then(() => writeCatalog(p.fs, p.root, snapshot()));
@@ -321,6 +396,13 @@ export class Quiver {
     this.live();
     const name = this.aliases.get(nameOrAlias) ?? nameOrAlias;
     const collection = this.collections.get(name);
+    const failure = this.failed.get(name);
+    if (collection === undefined && failure !== undefined) {
+      throw new QuiverError(
+        'CORRUPT_DATA',
+        `Service internal error: collection \`${name}\` failed to load at start and is not served (${failure.reason}); restore it from a snapshot, or delete it`,
+      );
+    }
     if (collection === undefined) {
       throw new QuiverError(
         'COLLECTION_NOT_FOUND',
@@ -341,7 +423,12 @@ export class Quiver {
     checkCollectionName(name);
     const { timeout: _t, ...body } = args;
     const config = createCollectionConfig(body);
-    if (this.collections.has(name) || this.aliases.has(name) || this.reserved.has(name)) {
+    if (
+      this.collections.has(name) ||
+      this.aliases.has(name) ||
+      this.reserved.has(name) ||
+      this.failed.has(name)
+    ) {
       throw new QuiverError(
         'COLLECTION_EXISTS',
         `Wrong input: Collection \`${name}\` already exists!`,
@@ -381,6 +468,28 @@ export class Quiver {
     return info;
   }
 
+  /**
+   * Quiver extension: rebuilds the HNSW graph of every segment of a collection from its stored
+   * vectors (the appendable segment is sealed first, whatever `indexing_threshold` says).
+   * Queries keep being served, exactly, while it runs; resolves when every segment is rebuilt.
+   */
+  async rebuildIndex(name: string): Promise<boolean> {
+    const collection = this.resolve(name);
+    await this.track(collection.optimizer.rebuildIndex());
+    return true;
+  }
+
+  /**
+   * Quiver extension: seals the appendable segment, drops every deleted point and merges
+   * segments down to as few as `max_segment_size` allows, indexing those over
+   * `indexing_threshold`. Resolves when done; queries go on meanwhile.
+   */
+  async compact(name: string): Promise<boolean> {
+    const collection = this.resolve(name);
+    await this.track(collection.optimizer.compact());
+    return true;
+  }
+
   /** Names of all collections. */
   async getCollections(): Promise<Schemas['CollectionsResponse']> {
     this.live();
@@ -408,6 +517,16 @@ export class Quiver {
   /** Deletes a collection and its aliases; `false` when there was none. */
   async deleteCollection(name: string, _args: { timeout?: number } = {}): Promise<boolean> {
     this.live();
+    const failure = this.failed.get(name);
+    if (failure !== undefined && this.persistence !== undefined) {
+      this.failed.delete(name);
+      for (const [alias, target] of this.aliases) if (target === name) this.aliases.delete(alias);
+      await this.saveCatalog();
+      const p = this.persistence;
+      await p.fs.removeDir(joinPath(p.root, 'collections', failure.entry.dir), { recursive: true });
+      return true;
+    }
+    this.collections.get(name)?.optimizer.stop();
     if (!this.collections.delete(name)) return false;
     for (const [alias, target] of this.aliases) if (target === name) this.aliases.delete(alias);
     this.repairs.delete(name);
@@ -999,9 +1118,19 @@ export class Quiver {
         'Validation error in request: location: give a file:// or http(s):// URL of the snapshot',
       );
     }
-    if (location.startsWith('file://'))
-      return { path: decodeURIComponent(new URL(location).pathname), cleanup: none };
-    if (!/^https?:\/\//.test(location)) return { path: location, cleanup: none };
+    if (!/^https?:\/\//.test(location)) {
+      const path = location.startsWith('file://')
+        ? decodeURIComponent(new URL(location).pathname)
+        : location;
+      // A location the caller got wrong is theirs to fix (404), not a server I/O failure.
+      if (!(await p.fs.exists(path))) {
+        throw new QuiverError(
+          'SNAPSHOT_NOT_FOUND',
+          `Not found: snapshot file ${path} does not exist; give the location of an existing snapshot file`,
+        );
+      }
+      return { path, cleanup: none };
+    }
     const response = await fetch(location);
     if (!response.ok || response.body === null) {
       throw new QuiverError(
@@ -1071,7 +1200,10 @@ export class Quiver {
       throw err;
     }
     const oldStore = p.stores.get(name);
-    const oldDir = p.dirs.get(name);
+    // A collection that failed to load is replaced too: restoring it is the way to repair it.
+    const oldDir = p.dirs.get(name) ?? this.failed.get(name)?.entry.dir;
+    this.failed.delete(name);
+    this.collections.get(name)?.optimizer.stop();
     this.collections.set(name, opened.collection);
     p.stores.set(name, opened.store);
     p.dirs.set(name, dir);

@@ -69,6 +69,10 @@ export class ScalarVectorStore implements VectorStore {
   scorer(metric: Metric): Scorer {
     return new ScalarScorer(this, metric);
   }
+
+  view(): { data: Float32Array; base: number } {
+    return { data: this.data, base: 0 };
+  }
 }
 
 class ScalarScorer implements Scorer {

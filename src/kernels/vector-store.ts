@@ -68,6 +68,11 @@ export interface VectorStore {
   reserve(capacity: number): void;
   /** A scorer for `metric` over this store. */
   scorer(metric: Metric): Scorer;
+  /**
+   * The array holding the vectors and the float index of offset 0 in it (vector `o` starts at
+   * `base + o * dim`). Valid until the store grows: call it after the last append.
+   */
+  view(): { data: Float32Array; base: number };
 }
 
 /** Options for {@link createVectorStore}. */

@@ -125,6 +125,10 @@ export class WasmVectorStore implements VectorStore {
   scorer(metric: Metric): Scorer {
     return new WasmScorer(this, metric);
   }
+
+  view(): { data: Float32Array; base: number } {
+    return { data: this.floats(), base: this.basePtr / 4 };
+  }
 }
 
 class WasmScorer implements Scorer {

@@ -1,16 +1,21 @@
 /**
- * A plain segment: points stored by dense internal offsets (u32), searched exactly.
+ * A segment: points stored by dense internal offsets (u32).
  *
  * The appendable segment of a collection takes every write (new points are appended, existing
- * ones updated in place). Older segments are read-only: a point rewritten after its segment was
- * closed is tombstoned there and appended to the appendable segment (copy-on-write), so a reader
- * walking a closed segment never sees it change under it.
+ * ones updated in place) and is searched exactly. Older segments are closed: a point rewritten
+ * after its segment was closed is tombstoned there and appended to the appendable segment
+ * (copy-on-write), so a reader walking a closed segment never sees it change under it. The
+ * optimizer builds SEALED segments (see {@link PlainSegment.seal}): closed ones that carry an
+ * HNSW index per dense vector name, over the same offsets. A delete in a sealed segment only
+ * marks the node deleted: it keeps routing graph searches but is never returned.
  *
  * Invariant: a key is live in at most one segment of a collection (the collection's location map
  * enforces it).
  */
 import type { VectorSpec } from '../collection/config.js';
 import { PayloadIndexSet } from '../payload/index/index-set.js';
+import type { HnswIndex } from '../index/hnsw.js';
+import type { FilterEstimator } from './filter-estimator.js';
 import type { Payload } from '../payload/payload.js';
 import type { PointKey } from './point-id.js';
 import { MultiColumn } from './multi-column.js';
@@ -29,7 +34,16 @@ export interface StoredPoint {
   vectors: Map<string, StoredVector>;
 }
 
-/** A plain segment (see the module comment). */
+const NO_INDEXES: ReadonlyMap<string, HnswIndex> = new Map();
+
+/** Bytes of the dense (single-vector) vectors of one point. */
+export function denseBytesPerPoint(specs: readonly VectorSpec[]): number {
+  let bytes = 0;
+  for (const spec of specs) if (spec.sparse === undefined) bytes += spec.size * 4;
+  return bytes;
+}
+
+/** A segment (see the module comment). */
 export class PlainSegment {
   /** Segment id, unique within its collection. */
   readonly id: number;
@@ -47,12 +61,20 @@ export class PlainSegment {
   readonly multi = new Map<string, MultiColumn>();
   /** Payload indexes of this segment, kept in step with every payload write below. */
   readonly payloadIndex: PayloadIndexSet = new PayloadIndexSet(this);
+  /**
+   * Filter cardinality estimator backed by payload indexes, when the segment has one; the
+   * planner samples otherwise (see filter-estimator.ts).
+   */
+  estimator: FilterEstimator | undefined;
   private liveFlags = new Uint8Array(16);
   private live = 0;
   private changes = 0;
+  private sealedIndexes: ReadonlyMap<string, HnswIndex> | undefined;
+  private readonly bytesPerPoint: number;
 
   constructor(id: number, specs: readonly VectorSpec[]) {
     this.id = id;
+    this.bytesPerPoint = denseBytesPerPoint(specs);
     for (const spec of specs) {
       if (spec.sparse !== undefined) this.sparse.set(spec.name, new SparseColumn());
       else if (spec.multivector !== undefined)
@@ -69,6 +91,34 @@ export class PlainSegment {
   /** Live points. */
   get liveCount(): number {
     return this.live;
+  }
+
+  /** `true` once {@link seal} was called: no more appends or in-place updates. */
+  get sealed(): boolean {
+    return this.sealedIndexes !== undefined;
+  }
+
+  /** HNSW indexes by dense vector name (empty unless sealed with indexes). */
+  get indexes(): ReadonlyMap<string, HnswIndex> {
+    return this.sealedIndexes ?? NO_INDEXES;
+  }
+
+  /**
+   * Closes the segment for good and attaches its indexes (their nodes are this segment's
+   * offsets). Tombstoned offsets are marked deleted in them.
+   */
+  seal(indexes: ReadonlyMap<string, HnswIndex>): void {
+    this.sealedIndexes = indexes;
+    for (const index of indexes.values()) {
+      for (let offset = 0; offset < this.size; offset++) {
+        if (!this.isLive(offset)) index.markDeleted(offset);
+      }
+    }
+  }
+
+  /** Bytes of dense vectors this segment holds per offset (Qdrant sizes segments by them). */
+  get vectorBytesPerPoint(): number {
+    return this.bytesPerPoint;
   }
 
   /** Count of mutations so far: a checkpoint rewrites the segment only when it changed. */
@@ -92,6 +142,7 @@ export class PlainSegment {
 
   /** Appends a point; returns its offset. */
   append(point: StoredPoint): number {
+    if (this.sealed) throw new RangeError(`segment ${this.id} is sealed`);
     const offset = this.keys.length;
     this.changes++;
     if (offset >= this.liveFlags.length) {
@@ -115,6 +166,7 @@ export class PlainSegment {
     this.changes++;
     this.liveFlags[offset] = 0;
     this.live--;
+    for (const index of this.indexes.values()) index.markDeleted(offset);
     this.payloads[offset] = {};
     if (!this.payloadIndex.isEmpty) this.payloadIndex.remove(offset);
     for (const column of this.columns.values()) column.clear(offset);
@@ -124,6 +176,7 @@ export class PlainSegment {
 
   /** Replaces the payload of a live point. */
   setPayload(offset: number, payload: Payload, version: number): void {
+    if (this.sealed) throw new RangeError(`segment ${this.id} is sealed`);
     this.changes++;
     this.payloads[offset] = payload;
     this.versions[offset] = version;
@@ -132,6 +185,7 @@ export class PlainSegment {
 
   /** Sets or (with `undefined`) removes one named vector of a live point. */
   setVector(offset: number, name: string, vector: StoredVector | undefined, version: number): void {
+    if (this.sealed) throw new RangeError(`segment ${this.id} is sealed`);
     this.changes++;
     if (vector === undefined) {
       this.columns.get(name)?.clear(offset);

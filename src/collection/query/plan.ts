@@ -94,6 +94,18 @@ export interface Plan {
   offset: number;
   /** Points never returned at this level: the ids used as query examples. */
   exclude: Set<PointKey>;
+  /** Search params (`params`): how segments are searched. */
+  params: SearchParams;
+}
+
+/** Qdrant's `SearchParams`, as the segment planner uses them. */
+export interface SearchParams {
+  /** Beam width of graph searches; default: the vector's `ef_construct`. */
+  hnswEf: number | undefined;
+  /** Exact scan of every segment, no graph. */
+  exact: boolean;
+  /** Skip segments that are over the indexing threshold but not indexed yet. */
+  indexedOnly: boolean;
 }
 
 /** Qdrant's default `k` of Reciprocal Rank Fusion. */
@@ -130,16 +142,19 @@ function join(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`;
 }
 
-/** Validates `params` (search params are accepted: search is exact either way). */
-export function checkSearchParams(raw: unknown, path: string): void {
-  if (raw === undefined || raw === null) return;
+/** Validates `params` (`quantization` and `acorn` are accepted and ignored). */
+export function checkSearchParams(raw: unknown, path: string): SearchParams {
+  if (raw === undefined || raw === null)
+    return { hnswEf: undefined, exact: false, indexedOnly: false };
   const params = checkObject(raw, path);
   checkKnownFields(params, ['hnsw_ef', 'exact', 'quantization', 'indexed_only', 'acorn'], path);
-  optional(params.hnsw_ef, (v) => checkInt(v, `${path}.hnsw_ef`, { min: 0 }));
-  optional(params.exact, (v) => checkBool(v, `${path}.exact`));
-  optional(params.indexed_only, (v) => checkBool(v, `${path}.indexed_only`));
+  const hnswEf = optional(params.hnsw_ef, (v) => checkInt(v, `${path}.hnsw_ef`, { min: 0 }));
+  const exact = optional(params.exact, (v) => checkBool(v, `${path}.exact`)) ?? false;
+  const indexedOnly =
+    optional(params.indexed_only, (v) => checkBool(v, `${path}.indexed_only`)) ?? false;
   optional(params.quantization, (v) => checkObject(v, `${path}.quantization`));
   optional(params.acorn, (v) => checkObject(v, `${path}.acorn`));
+  return { hnswEf: hnswEf === 0 ? undefined : hnswEf, exact, indexedOnly };
 }
 
 /** Both filters must hold (either may be absent); keeps the trees for the payload indexes. */
@@ -328,7 +343,7 @@ function parseLevel(ctx: QueryContext, level: LevelInput): Plan {
       `prefetch is nested ${depth} levels deep, over the maximum of ${MAX_PREFETCH_DEPTH}; flatten the query`,
     );
   }
-  checkSearchParams(body.params, join(path, 'params'));
+  const params = checkSearchParams(body.params, join(path, 'params'));
   const predicate = andPredicates(
     level.parentPredicate,
     optionalFilter(body.filter, join(path, 'filter')),
@@ -376,7 +391,7 @@ function parseLevel(ctx: QueryContext, level: LevelInput): Plan {
     exclude,
     prefetchCount: prefetch.length,
   });
-  return { prefetch, stage, predicate, scoreThreshold, limit, offset, exclude };
+  return { prefetch, stage, predicate, scoreThreshold, limit, offset, exclude, params };
 }
 
 interface StageInput {

@@ -1,7 +1,9 @@
 /**
  * Runs a {@link Plan}: each level takes its candidates (the union of its prefetches' results, or
  * every live point of the collection passing the level's filter), scores or orders them, and keeps
- * its window. Exact throughout: a vector stage scores every candidate.
+ * its window. A nearest-neighbour stage over the whole collection lets the segment planner pick
+ * an exact scan or an HNSW search per segment (segment-search.ts); every other stage scores
+ * every candidate exactly.
  *
  * Invariants: hits are best first with ties broken by point id; a point appears at most once per
  * level; points in a level's `exclude` set never appear at that level.
@@ -14,7 +16,8 @@ import { byScore, dbsf, rrf } from './fusion.js';
 import { type Hit, type Ranked, identityScore } from './hits.js';
 import { mmrRerank } from './mmr.js';
 import type { Plan, QueryContext, Stage } from './plan.js';
-import { buildScorer } from './scoring.js';
+import { averageVector, buildScorer } from './scoring.js';
+import { searchSegments } from './segment-search.js';
 
 /** Which hits of a level to keep: a window, or all of them (groups need every hit in order). */
 export type Window = { offset: number; limit: number } | 'all';
@@ -77,7 +80,19 @@ export function runPlan(
       scanCandidates(plan, ctx, (loc) => visit(loc, loc.segment.keys[loc.offset]!));
     }
   };
-  return runStage(plan, plan.stage, ctx, window, lists, each);
+  return runStage(plan, plan.stage, ctx, window, lists, each, candidates === undefined);
+}
+
+/** The dense query vector of a stage a graph can serve (nearest, average_vector), if any. */
+function graphQuery(stage: Extract<Stage, { kind: 'vector' }>): Float32Array | undefined {
+  const { space, scoring } = stage;
+  if (space.kind !== 'dense') return undefined;
+  if (scoring.kind === 'nearest' && scoring.vector.kind === 'dense') return scoring.vector.data;
+  if (scoring.kind === 'recommend' && scoring.strategy === 'average_vector') {
+    const v = averageVector(space, scoring.positive, scoring.negative);
+    return v.kind === 'dense' ? v.data : undefined;
+  }
+  return undefined;
 }
 
 function runStage(
@@ -87,6 +102,7 @@ function runStage(
   window: Window,
   lists: Ranked[],
   each: (visit: (loc: Location, key: string) => void) => void,
+  wholeCollection: boolean,
 ): Ranked {
   switch (stage.kind) {
     case 'vector': {
@@ -97,12 +113,26 @@ function runStage(
       const min =
         plan.scoreThreshold === undefined ? -Infinity : scorer.threshold(plan.scoreThreshold);
       const top = new TopK<Location>(k);
-      each((loc, key) => {
+      const offer = (loc: Location, key: string): void => {
         if (plan.exclude.has(key)) return;
         const s = scorer.score(loc);
         if (s === undefined || s < min || s < top.floor) return;
         top.push({ score: s, key, item: loc });
-      });
+      };
+      const query = graphQuery(stage);
+      if (wholeCollection && query !== undefined && Number.isFinite(k)) {
+        searchSegments({
+          collection: ctx.collection,
+          vector: stage.space.name,
+          query,
+          k,
+          predicate: plan.predicate,
+          exclude: plan.exclude,
+          params: plan.params,
+          deadline: ctx.deadline,
+          offer,
+        });
+      } else each(offer);
       const hits = top.sorted().map((h) => ({ key: h.key, loc: h.item, score: h.score }));
       if (mmr !== undefined && stage.scoring.kind === 'nearest') {
         const reranked = mmrRerank({

@@ -57,7 +57,7 @@ class DenseSpace implements VectorSpace {
     const column = loc.segment.columns.get(this.name);
     if (column === undefined || !column.has(loc.offset) || query.kind !== 'dense') return undefined;
     const dim = this.spec.size;
-    return this.fn(query.data, column.data, loc.offset * dim, dim);
+    return this.fn(query.data, column.data, column.base + loc.offset * dim, dim);
   }
 
   similarity(a: QueryVector, b: QueryVector): number {

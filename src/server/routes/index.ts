@@ -1,13 +1,36 @@
-/** Registers every Qdrant route over the engine. */
+/** Registers every Qdrant route over the engine, plus Quiver's extensions. */
 import type { FastifyInstance } from 'fastify';
 import type { Quiver } from '../../db/quiver.js';
+import { clusterRoutes } from './cluster.js';
+import { collectionRoutes } from './collections.js';
+import { extensionRoutes } from './extensions.js';
+import { legacyRoutes } from './legacy.js';
+import { optimizerRoutes } from './optimizer.js';
+import { pointRoutes } from './points.js';
+import { queryRoutes } from './query.js';
+import { serviceRoutes } from './service.js';
+import { snapshotRoutes } from './snapshots.js';
 
 /** What every route module receives. */
 export interface RouteContext {
   db: Quiver;
 }
 
+/** A route module's view: the scope to register on and the engine. */
+export interface RouteScope extends RouteContext {
+  app: FastifyInstance;
+}
+
 /** Registers the Qdrant API routes on `app`. */
-export async function registerRoutes(_app: FastifyInstance, _context: RouteContext): Promise<void> {
-  // The route modules are registered here as they land.
+export async function registerRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
+  const scope: RouteScope = { app, ...context };
+  serviceRoutes(scope);
+  collectionRoutes(scope);
+  optimizerRoutes(scope);
+  pointRoutes(scope);
+  queryRoutes(scope);
+  legacyRoutes(scope);
+  extensionRoutes(scope);
+  await snapshotRoutes(scope);
+  clusterRoutes(scope);
 }

@@ -1,0 +1,183 @@
+/**
+ * Scale benchmark: a whole collection through the embedded engine, segments and optimizer
+ * included. Synthetic clustered vectors (Gaussian clusters, Cosine) are upserted in batches,
+ * then `compact()` builds the sealed, HNSW-indexed segments. Reports per dataset:
+ * - build time: upserts, then optimization (sealing, merging, graph builds);
+ * - bytes per vector: JS heap + external memory (array buffers, WASM memory) grown by the build,
+ *   divided by the point count, next to the raw vector size (each dataset runs in its own
+ *   process, so one's garbage does not blur the next one's figure);
+ * - search latency p50/p99 of `query` (limit 10, default ef) over the query set;
+ * - recall@10 of those searches against `params: {exact: true}` on a query sample.
+ * Writes bench/results/scale.json.
+ *
+ * Sizes: 1,000,000 x 128 and 100,000 x 768 by default; `QUIVER_SCALE=small` (or `--small`)
+ * runs 50,000 x 128 and 10,000 x 768, which finishes in a couple of minutes on a laptop core.
+ * Options: --queries N (default 200), --recall-queries N (default 50), --m 16,
+ * --ef-construct 100, --batch 1000.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Quiver } from '../src/index.js';
+import { numberArg } from './args.js';
+
+const RESULTS = 'bench/results/scale.json';
+const small = process.env.QUIVER_SCALE === 'small' || process.argv.includes('--small');
+const datasets = small
+  ? [
+      { name: '50k x 128', n: 50_000, dim: 128 },
+      { name: '10k x 768', n: 10_000, dim: 768 },
+    ]
+  : [
+      { name: '1M x 128', n: 1_000_000, dim: 128 },
+      { name: '100k x 768', n: 100_000, dim: 768 },
+    ];
+const queryCount = numberArg('queries', 200);
+const recallQueries = numberArg('recall-queries', 50);
+const m = numberArg('m', 16);
+const efConstruct = numberArg('ef-construct', 100);
+const batch = numberArg('batch', 1000);
+const CLUSTERS = 64;
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Clustered vectors: `CLUSTERS` random centres, each point a centre plus Gaussian noise. */
+function generator(dim: number, seed: number): () => number[] {
+  const random = rng(seed);
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const centres = Array.from({ length: CLUSTERS }, () => Array.from({ length: dim }, gauss));
+  return () => {
+    const c = centres[Math.floor(random() * CLUSTERS)]!;
+    return c.map((x) => x + 0.6 * gauss());
+  };
+}
+
+/** Collects garbage thoroughly (several passes, a timer tick for finalizers) when exposed. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    globalThis.gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const memory = (): number => {
+  const u = process.memoryUsage();
+  // `external` holds array buffers and WASM memories alike.
+  return u.heapUsed + u.external;
+};
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+async function runOne(ds: (typeof datasets)[number]): Promise<Record<string, unknown>> {
+  await settle();
+  const before = memory();
+  const db = await Quiver.open();
+  await db.createCollection('bench', {
+    vectors: { size: ds.dim, distance: 'Cosine' },
+    hnsw_config: { m, ef_construct: efConstruct },
+    // The optimizer runs when compact() asks: the build below is measured as one step.
+    optimizers_config: { max_optimization_threads: 0 },
+  });
+  const next = generator(ds.dim, 1);
+  const t0 = performance.now();
+  for (let i = 0; i < ds.n; i += batch) {
+    const points = [];
+    for (let id = i; id < Math.min(ds.n, i + batch); id++) points.push({ id, vector: next() });
+    await db.upsert('bench', { points });
+  }
+  const upsertMs = performance.now() - t0;
+  const t1 = performance.now();
+  await db.compact('bench');
+  const optimizeMs = performance.now() - t1;
+  await settle();
+  const bytesPerVector = (memory() - before) / ds.n;
+  const info = await db.getCollection('bench');
+  const queries = Array.from({ length: queryCount }, next);
+  // Warm-up: the first queries pay for JIT compilation.
+  for (const query of queries.slice(0, 20)) await db.query('bench', { query, limit: 10 });
+  const latencies: number[] = [];
+  const found: (string | number)[][] = [];
+  for (const query of queries) {
+    const s = performance.now();
+    const r = await db.query('bench', { query, limit: 10 });
+    latencies.push(performance.now() - s);
+    found.push(r.points.map((p) => p.id as number));
+  }
+  latencies.sort((a, b) => a - b);
+  let hit = 0;
+  let total = 0;
+  for (let i = 0; i < Math.min(recallQueries, queries.length); i++) {
+    const exact = await db.query('bench', {
+      query: queries[i]!,
+      limit: 10,
+      params: { exact: true },
+    });
+    const truth = new Set(exact.points.map((p) => p.id));
+    total += truth.size;
+    hit += found[i]!.filter((id) => truth.has(id)).length;
+  }
+  const row = {
+    dataset: ds.name,
+    points: ds.n,
+    dim: ds.dim,
+    segments: info.segments_count,
+    indexed_vectors: info.indexed_vectors_count,
+    upsert_s: +(upsertMs / 1000).toFixed(2),
+    optimize_s: +(optimizeMs / 1000).toFixed(2),
+    build_s: +((upsertMs + optimizeMs) / 1000).toFixed(2),
+    bytes_per_vector: Math.round(bytesPerVector),
+    raw_vector_bytes: ds.dim * 4,
+    search_p50_ms: +percentile(latencies, 0.5).toFixed(3),
+    search_p99_ms: +percentile(latencies, 0.99).toFixed(3),
+    recall_at_10: +(hit / total).toFixed(4),
+  };
+  await db.close();
+  return row;
+}
+
+const one = process.argv.indexOf('--one');
+if (one >= 0) {
+  const row = await runOne(datasets[Number(process.argv[one + 1])]!);
+  console.log(JSON.stringify(row));
+  process.exit(0);
+}
+const results: Record<string, unknown>[] = [];
+for (const [i, ds] of datasets.entries()) {
+  console.log(`building ${ds.name} ...`);
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, process.argv[1]!, ...process.argv.slice(2), '--one', String(i)],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 },
+  );
+  if (child.status !== 0) throw new Error(`${ds.name}: the bench process failed`);
+  const row = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+  console.log(row);
+  results.push(row);
+}
+
+console.table(results);
+mkdirSync('bench/results', { recursive: true });
+writeFileSync(
+  RESULTS,
+  JSON.stringify(
+    {
+      date: new Date().toISOString().slice(0, 10),
+      node: process.version,
+      scale: small ? 'small' : 'full',
+      m,
+      ef_construct: efConstruct,
+      results,
+    },
+    null,
+    2,
+  ) + '\n',
+);

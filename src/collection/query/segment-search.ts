@@ -1,0 +1,123 @@
+/**
+ * The segment planner of nearest-neighbour stages: for each segment, which points to score.
+ *
+ * Per segment, for a dense query vector:
+ * - exact scan of every live point passing the filter, when the search is `exact`, when the
+ *   segment has no graph for the vector (appendable and small segments: the flat index), or
+ *   when the segment (no filter) or the filter's expected matches (with one) hold fewer vectors
+ *   than `full_scan_threshold` KiB: scoring a few points beats walking a graph. With a filter the
+ *   scan visits the estimator's candidate list when it has one;
+ * - otherwise an HNSW search with the filter checked during traversal: non-matching nodes are
+ *   walked through but never returned, and `ef` is raised as the filter gets more selective so
+ *   the beam still collects enough matches.
+ * Each point found is handed to `offer`, which scores it exactly (the same score an exact scan
+ * gives), so plans mixing both kinds of segment rank consistently.
+ *
+ * `indexed_only` skips segments that are over the indexing threshold but not indexed yet.
+ */
+import type { FilterPredicate } from '../../payload/filter.js';
+import { estimatorOf } from '../../segment/filter-estimator.js';
+import type { PlainSegment } from '../../segment/plain-segment.js';
+import type { PointKey } from '../../segment/point-id.js';
+import type { Collection, Location } from '../collection.js';
+import type { Deadline } from './guards.js';
+import type { SearchParams } from './plan.js';
+
+/** Options for {@link searchSegments}. */
+export interface SegmentSearchOptions {
+  collection: Collection;
+  /** The dense vector name searched. */
+  vector: string;
+  /** The query (normalised for Cosine). */
+  query: Float32Array;
+  /** Results wanted (offset + limit). */
+  k: number;
+  predicate: FilterPredicate | undefined;
+  exclude: ReadonlySet<PointKey>;
+  params: SearchParams;
+  deadline: Deadline;
+  /** Receives every candidate point. */
+  offer: (loc: Location, key: PointKey) => void;
+}
+
+/** How a segment was searched (for tests and explain output). */
+export type SegmentStrategy = 'exact' | 'hnsw' | 'skipped';
+
+/** Calls `offer` for the candidates of every segment; returns each segment's strategy. */
+export function searchSegments(o: SegmentSearchOptions): SegmentStrategy[] {
+  return o.collection.segments.map((segment) => searchSegment(o, segment));
+}
+
+function exactScan(
+  o: SegmentSearchOptions,
+  segment: PlainSegment,
+  offsets: Iterable<number> | undefined,
+): void {
+  const { collection, predicate, deadline, offer } = o;
+  const visit = (offset: number): void => {
+    deadline.tick();
+    if (!segment.isLive(offset)) return;
+    const loc = { segment, offset };
+    if (predicate === undefined || predicate(collection.target(loc))) {
+      offer(loc, segment.keys[offset]!);
+    }
+  };
+  if (offsets !== undefined) for (const offset of offsets) visit(offset);
+  else for (let offset = 0; offset < segment.size; offset++) visit(offset);
+}
+
+function searchSegment(o: SegmentSearchOptions, segment: PlainSegment): SegmentStrategy {
+  const { collection, params, predicate, exclude } = o;
+  const index = segment.indexes.get(o.vector);
+  const config = collection.indexConfig(o.vector);
+  const bytesPerVector = o.query.length * 4;
+  if (index === undefined || params.exact) {
+    if (index === undefined && params.indexedOnly && !params.exact) {
+      const limits = collection.limits();
+      const bytes = segment.liveCount * bytesPerVector;
+      if (limits.indexingBytes > 0 && bytes >= limits.indexingBytes) return 'skipped';
+    }
+    exactScan(o, segment, collection.candidates(segment, predicate));
+    return 'exact';
+  }
+  const fullScanPoints = Math.floor((config.fullScanThresholdKb * 1024) / bytesPerVector);
+  const live = segment.liveCount;
+  if (live === 0) return 'exact';
+  let matching = live;
+  let accept: ((offset: number) => boolean) | undefined;
+  if (predicate !== undefined) {
+    const matches = (offset: number): boolean => predicate(collection.target({ segment, offset }));
+    const estimator = estimatorOf(segment);
+    const filter = { matches, node: predicate.filter };
+    const estimate = estimator.estimate(filter);
+    // The expectation, not the upper bound, decides: an exact scan is right whatever the real
+    // count, and the sampling estimator's upper bound is loose for rare values.
+    if (estimate.exp < fullScanPoints) {
+      exactScan(o, segment, estimator.candidates?.(filter));
+      return 'exact';
+    }
+    matching = Math.max(1, estimate.exp);
+    accept = (offset) => segment.isLive(offset) && matches(offset);
+  } else if (live < fullScanPoints) {
+    exactScan(o, segment, undefined);
+    return 'exact';
+  }
+  if (exclude.size > 0) {
+    const inner = accept;
+    accept = (offset) =>
+      !exclude.has(segment.keys[offset]!) && (inner === undefined || inner(offset));
+  }
+  const k = Math.min(o.k, live);
+  let ef = Math.max(params.hnswEf ?? config.efConstruct, k);
+  // A selective filter leaves fewer matches per step of the beam: widen it in proportion to
+  // the log of the selectivity (a linear raise would degenerate into a full scan).
+  const selectivity = matching / live;
+  if (selectivity < 1) ef = Math.ceil(ef * (1 + Math.log2(1 / selectivity)));
+  ef = Math.min(ef, live);
+  const found = index.search({ query: o.query, k, ef, accept });
+  for (let i = 0; i < found.offsets.length; i++) {
+    const offset = found.offsets[i]!;
+    o.offer({ segment, offset }, segment.keys[offset]!);
+  }
+  return 'hnsw';
+}
