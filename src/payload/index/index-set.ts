@@ -16,7 +16,6 @@ import { keyPathToString, parseKeyPath, valuesAt } from '../key-path.js';
 import type { Payload } from '../payload.js';
 import {
   type CardinalityEstimate,
-  type FilterEstimator,
   combineMust,
   combineShould,
   invert,
@@ -88,7 +87,7 @@ export function canonicalKey(field: string, path = 'field_name'): string {
 }
 
 /** A segment's payload indexes (see the module comment). */
-export class PayloadIndexSet implements FilterEstimator {
+export class PayloadIndexSet {
   private readonly slots = new Map<string, Slot>();
   /**
    * Above this share of the segment's live points (by the estimate's `max`), `candidates` lists
