@@ -55,6 +55,8 @@ interface Answer {
   readonly est: CardinalityEstimate;
   readonly offsets: (() => OffsetList) | undefined;
   readonly exact: boolean;
+  /** The exact number of matches, when known without listing them. */
+  readonly known?: number | undefined;
 }
 
 /** A new, empty index of the declared kind. */
@@ -175,8 +177,12 @@ export class PayloadIndexSet {
   exactCount(filter: FilterNode): number | undefined {
     if (this.slots.size === 0) return undefined;
     const answer = this.clause(filter);
+    if (answer.known !== undefined) return answer.known;
     if (!answer.exact) return undefined;
-    return answer.offsets === undefined ? this.segment.liveCount : answer.offsets().length;
+    if (answer.offsets === undefined) return this.segment.liveCount;
+    // Counting a broad answer would build a long list: a scan counts as cheaply.
+    if (answer.est.max > this.broadShare * this.segment.liveCount) return undefined;
+    return answer.offsets().length;
   }
 
   private clause(node: FilterNode): Answer {
@@ -188,12 +194,14 @@ export class PayloadIndexSet {
       const any = this.any(answers);
       // At least one holds, so the union bounds it; exact only when one is enough.
       parts.push(
-        node.minShould.minCount === 1 ? any : { ...any, exact: false, est: loose(any.est) },
+        node.minShould.minCount === 1
+          ? any
+          : { ...any, exact: false, known: undefined, est: loose(any.est) },
       );
     }
     for (const c of node.mustNot) parts.push(this.not(this.condition(c)));
     if (parts.length === 0)
-      return { est: { min: n, exp: n, max: n }, offsets: undefined, exact: true };
+      return { est: { min: n, exp: n, max: n }, offsets: undefined, exact: true, known: n };
     if (parts.length === 1) return parts[0]!;
     const lists = parts.filter((p) => p.offsets !== undefined);
     return {
@@ -217,6 +225,7 @@ export class PayloadIndexSet {
 
   /** At least one of `answers` holds. */
   private any(answers: readonly Answer[]): Answer {
+    if (answers.length === 1) return answers[0]!;
     const n = this.segment.liveCount;
     const est = combineShould(
       answers.map((a) => a.est),
@@ -236,15 +245,17 @@ export class PayloadIndexSet {
   private not(answer: Answer): Answer {
     const n = this.segment.liveCount;
     const est = invert(answer.est, n);
-    if (!answer.exact) return { est, offsets: undefined, exact: false };
-    if (answer.offsets === undefined) return { est, offsets: () => [], exact: true };
+    const known = answer.known === undefined ? undefined : n - answer.known;
+    if (!answer.exact) return { est, offsets: undefined, exact: false, known };
+    if (answer.offsets === undefined) return { est, offsets: () => [], exact: true, known: 0 };
     const matched = answer.offsets;
-    if (answer.est.max < n / 2) return { est, offsets: undefined, exact: false };
+    if (answer.est.max < n / 2) return { est, offsets: undefined, exact: false, known };
     const segment = this.segment;
     return {
       est,
       offsets: memo(() => complement(matched(), segment.size, (o) => segment.isLive(o))),
       exact: true,
+      known,
     };
   }
 
@@ -263,6 +274,7 @@ export class PayloadIndexSet {
           est: { min, exp: Math.round((min + max) / 2), max },
           offsets: () => lookup.offsets(),
           exact: lookup.exact,
+          known: lookup.exact ? lookup.size : undefined,
         };
       }
       case 'has_id': {
