@@ -131,6 +131,7 @@ function runStage(
           params: plan.params,
           deadline: ctx.deadline,
           offer,
+          presearch: ctx.presearch,
         });
       } else each(offer);
       const hits = top.sorted().map((h) => ({ key: h.key, loc: h.item, score: h.score }));

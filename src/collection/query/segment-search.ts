@@ -22,6 +22,7 @@ import type { PointKey } from '../../segment/point-id.js';
 import type { Collection, Location } from '../collection.js';
 import type { Deadline } from './guards.js';
 import type { SearchParams } from './plan.js';
+import type { Presearch } from './presearch.js';
 
 /** Options for {@link searchSegments}. */
 export interface SegmentSearchOptions {
@@ -38,6 +39,8 @@ export interface SegmentSearchOptions {
   deadline: Deadline;
   /** Receives every candidate point. */
   offer: (loc: Location, key: PointKey) => void;
+  /** Unfiltered graph searches run on other threads (presearch.ts), when a pool is in use. */
+  presearch?: Presearch | undefined;
 }
 
 /** How a segment was searched (for tests and explain output). */
@@ -114,9 +117,14 @@ function searchSegment(o: SegmentSearchOptions, segment: PlainSegment): SegmentS
   const selectivity = matching / live;
   if (selectivity < 1) ef = Math.ceil(ef * (1 + Math.log2(1 / selectivity)));
   ef = Math.min(ef, live);
-  const found = index.search({ query: o.query, k, ef, accept });
-  for (let i = 0; i < found.offsets.length; i++) {
-    const offset = found.offsets[i]!;
+  const ahead =
+    accept === undefined
+      ? o.presearch?.take({ segment, vector: o.vector, index, query: o.query, k, ef })
+      : undefined;
+  if (ahead === 'deferred') return 'hnsw';
+  const offsets = ahead ?? index.search({ query: o.query, k, ef, accept }).offsets;
+  for (let i = 0; i < offsets.length; i++) {
+    const offset = offsets[i]!;
     o.offer({ segment, offset }, segment.keys[offset]!);
   }
   return 'hnsw';
