@@ -17,6 +17,13 @@ import type {
 } from '../parallel/search-pool.js';
 import type { SegmentImage } from '../parallel/segment-image.js';
 
+let alive = 0;
+
+/** Search worker threads alive in this process, across pools (a closed pool leaves none). */
+export function liveSearchWorkers(): number {
+  return alive;
+}
+
 /** Options for {@link WorkerSearchPool}. */
 export interface WorkerSearchPoolOptions {
   /** Worker threads, 1..64. A machine gains up to one per core the main thread leaves idle. */
@@ -130,6 +137,8 @@ export class WorkerSearchPool implements SearchPool {
 
   private start(slot: Slot, index: number): Worker {
     const worker = startWorker(index);
+    alive++;
+    worker.once('exit', () => alive--);
     worker.unref();
     slot.worker = worker;
     for (const [id, image] of this.images) worker.postMessage({ type: 'register', id, image });
