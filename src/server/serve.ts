@@ -117,6 +117,8 @@ export async function startServer(
     onWarning: (message) => logger.warn({ storage: true }, message),
     // One damaged collection must not keep the others offline: it is reported by /readyz.
     skipFailedCollections: true,
+    searchThreads: config.search.threads,
+    searchMinSegmentPoints: config.search.min_segment_points,
   });
   for (const { collection, reason } of db.failedCollections()) {
     state.failedCollections.set(collection, reason);
