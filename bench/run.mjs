@@ -12,7 +12,7 @@
 // HNSW-indexed sealed segments.
 import { spawnSync } from 'node:child_process';
 
-const BENCHES = ['kernels', 'ann', 'durability', 'wal', 'server', 'filtered', 'scale'];
+const BENCHES = ['kernels', 'ann', 'durability', 'wal', 'server', 'filtered', 'scale', 'parallel'];
 const args = process.argv.slice(2);
 const chosen = args.filter((a) => BENCHES.includes(a));
 const flags = args.filter((a) => !BENCHES.includes(a));
