@@ -3,6 +3,7 @@
 // against Qdrant's 1.18 spec by the fixture.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { QdrantClient as QdrantClient119 } from '@qdrant/js-client-rest';
 import { QdrantClient } from 'qdrant-js-118';
 import { type TestServer, startServer } from './fixture.js';
 
@@ -94,4 +95,28 @@ test('core calls of the older client: query, scroll, retrieve, count, delete', a
   assert.equal((await client.retrieve('old', { ids: [1, 2] })).length, 2);
   await client.delete('old', { points: [12], wait: true });
   assert.equal((await client.count('old')).count, 11);
+});
+
+test("clients 1.18 and 1.19 find the server's version compatible (no warning)", async () => {
+  const warnings: unknown[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => void warnings.push(args);
+  try {
+    const before = server.exchanges.filter((e) => e.route === '/').length;
+    const clients = [
+      new QdrantClient({ url: server.url, checkCompatibility: true }),
+      new QdrantClient119({ url: server.url, checkCompatibility: true }),
+    ];
+    for (const c of clients) await c.getCollections();
+    // Each constructor asked GET / once; let their checks finish.
+    for (let i = 0; i < 100; i++) {
+      if (server.exchanges.filter((e) => e.route === '/').length >= before + 2) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(server.exchanges.filter((e) => e.route === '/').length, before + 2);
+  } finally {
+    console.warn = warn;
+  }
+  assert.deepEqual(warnings, []);
 });

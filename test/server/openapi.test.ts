@@ -74,6 +74,17 @@ test('extensions are documented with body schemas under their own tag', async ()
   }
 });
 
+test('the optimizer extensions are documented', async () => {
+  const paths = (await server.call('GET', '/openapi.json')).body.paths as Record<
+    string,
+    Record<string, { tags: string[] }>
+  >;
+  for (const path of ['rebuild-index', 'compact']) {
+    const op = paths[`/collections/{collection_name}/quiver/${path}`]?.post;
+    assert.ok(op?.tags.includes('Quiver extensions'), path);
+  }
+});
+
 test('/docs serves the interactive documentation', async () => {
   const res = await fetch(`${server.url}/docs`, { redirect: 'follow' });
   assert.equal(res.status, 200);

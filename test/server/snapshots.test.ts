@@ -97,6 +97,26 @@ test('recover from a multipart upload (streamed to a temporary file)', async () 
   assert.deepEqual(await res.json().then((b) => (b as { result: unknown }).result), true);
   assert.equal((await client.count('uploaded')).count, 20);
 
+  const wrong = new FormData();
+  wrong.append('snapshot', new Blob([bytes]), 'upload.snapshot');
+  const mismatch = await fetch(
+    `${server.url}/collections/never/snapshots/upload?checksum=${'0'.repeat(64)}`,
+    { method: 'POST', body: wrong },
+  );
+  assert.equal(mismatch.status, 400);
+  assert.deepEqual(await client.collectionExists('never'), { exists: false });
+
+  const later = new FormData();
+  later.append('snapshot', new Blob([bytes]), 'upload.snapshot');
+  const accepted = await fetch(`${server.url}/collections/later/snapshots/upload?wait=false`, {
+    method: 'POST',
+    body: later,
+  });
+  assert.equal(accepted.status, 202);
+  for (let i = 0; i < 100 && !(await client.collectionExists('later')).exists; i++)
+    await new Promise((r) => setTimeout(r, 20));
+  assert.equal((await client.count('later')).count, 20);
+
   const notMultipart = await server.call('POST', '/collections/uploaded/snapshots/upload', {});
   assert.equal(notMultipart.status, 400);
   assert.match(notMultipart.body.status.error, /multipart/);

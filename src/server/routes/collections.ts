@@ -75,27 +75,6 @@ export function collectionRoutes({ app, db }: RouteScope): void {
     tags: ['Collections'],
     handler: (request) => db.collectionExists(name(request)),
   });
-  addRoute(app, {
-    method: 'GET',
-    url: '/collections/:collection_name/optimizations',
-    operation: 'get_optimizations',
-    kind: 'read',
-    summary: 'Optimizations in progress (Quiver optimizes inline: none pending)',
-    tags: ['Collections'],
-    query: ['with', 'completed_limit'],
-    handler: async (request) => {
-      await db.getCollection(name(request));
-      return {
-        summary: {
-          queued_optimizations: 0,
-          queued_segments: 0,
-          queued_points: 0,
-          idle_segments: 1,
-        },
-        running: [],
-      };
-    },
-  });
   for (const method of ['PUT', 'DELETE'] as const) {
     addRoute(app, {
       method,

@@ -5,6 +5,7 @@ import { clusterRoutes } from './cluster.js';
 import { collectionRoutes } from './collections.js';
 import { extensionRoutes } from './extensions.js';
 import { legacyRoutes } from './legacy.js';
+import { optimizerRoutes } from './optimizer.js';
 import { pointRoutes } from './points.js';
 import { queryRoutes } from './query.js';
 import { serviceRoutes } from './service.js';
@@ -25,6 +26,7 @@ export async function registerRoutes(app: FastifyInstance, context: RouteContext
   const scope: RouteScope = { app, ...context };
   serviceRoutes(scope);
   collectionRoutes(scope);
+  optimizerRoutes(scope);
   pointRoutes(scope);
   queryRoutes(scope);
   legacyRoutes(scope);

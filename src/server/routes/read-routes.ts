@@ -3,12 +3,11 @@
  * the Query API, legacy search, facet, distance matrix and the extensions share this shape.
  */
 import type { FastifyRequest } from 'fastify';
-import type { Quiver } from '../../db/quiver.js';
 import { bodyObject, pathParam, readQuery } from '../params.js';
 import { addRoute, qdrantBody } from '../route.js';
 import type { RouteScope } from './index.js';
 
-/** Engine methods of the shape `(name, args) => Promise<result>` used by read routes. */
+/** Engine methods of the shape `(name, args) => Promise<result>` used by read routes (`db[method]` checks each is one). */
 export type ReadMethod =
   | 'query'
   | 'queryBatch'
@@ -63,6 +62,3 @@ export function addReadRoutes({ app, db }: RouteScope, routes: readonly ReadRout
     });
   }
 }
-
-/** Keeps `Quiver` referenced for the method name type above. */
-export type ReadEngine = Pick<Quiver, ReadMethod>;

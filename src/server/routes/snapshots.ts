@@ -30,17 +30,18 @@ const SNAPSHOT_DESCRIPTION = {
   },
 };
 
-/** Runs `work` and answers with its result, or (`wait=false`) answers 202 and lets it finish. */
-async function waitOrAccept(
+/**
+ * Runs `work` and answers with its result, or (`wait=false`) answers 202 and lets it finish:
+ * Qdrant's contract for long-running admin calls (snapshots; our optimizer calls too).
+ */
+export async function waitOrAccept(
   request: FastifyRequest,
   reply: FastifyReply,
   work: () => Promise<unknown>,
 ): Promise<FastifyReply> {
   const startedAt = performance.now() - reply.elapsedTime;
   if (boolParam(request, 'wait') === false) {
-    work().catch((err: unknown) =>
-      request.log.error({ err }, 'background snapshot operation failed'),
-    );
+    work().catch((err: unknown) => request.log.error({ err }, 'background operation failed'));
     return reply.code(202).send({ status: 'accepted', time: elapsedSeconds(startedAt) });
   }
   const result = await work();
