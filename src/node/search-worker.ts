@@ -12,5 +12,10 @@ const host = new SearchHost((workerData as { slot: number }).slot);
 port.on('message', (message: SearchMessage) => {
   const reply = host.handle(message);
   if (reply === undefined) return;
-  port.postMessage(reply, reply.ok ? reply.offsets.map((o) => o.buffer as ArrayBuffer) : []);
+  port.postMessage(
+    reply,
+    reply.ok
+      ? [reply.found.counts.buffer as ArrayBuffer, reply.found.offsets.buffer as ArrayBuffer]
+      : [],
+  );
 });

@@ -9,11 +9,13 @@
  */
 import { Worker } from 'node:worker_threads';
 import { QuiverError } from '../errors.js';
-import type {
-  SearchMessage,
-  SearchPool,
-  SearchReply,
-  SearchTask,
+import {
+  type SearchMessage,
+  type SearchPool,
+  type SearchReply,
+  type SearchTask,
+  packTasks,
+  unpackOffsets,
 } from '../parallel/search-pool.js';
 import type { SegmentImage } from '../parallel/segment-image.js';
 
@@ -130,8 +132,12 @@ export class WorkerSearchPool implements SearchPool {
     return new Promise<Uint32Array[]>((resolve, reject) => {
       slot.pending.set(seq, { resolve, reject });
       worker.ref();
-      const message: SearchMessage = { type: 'search', seq, tasks };
-      worker.postMessage(message);
+      const packed = packTasks(tasks);
+      const message: SearchMessage = { type: 'search', seq, tasks: packed };
+      worker.postMessage(message, [
+        packed.meta.buffer as ArrayBuffer,
+        packed.queries.buffer as ArrayBuffer,
+      ]);
     });
   }
 
@@ -148,8 +154,9 @@ export class WorkerSearchPool implements SearchPool {
       slot.pending.delete(reply.seq);
       if (slot.pending.size === 0) worker.unref();
       if (reply.ok) {
-        this.tasksDone += reply.offsets.length;
-        pending.resolve(reply.offsets);
+        const offsets = unpackOffsets(reply.found);
+        this.tasksDone += offsets.length;
+        pending.resolve(offsets);
       } else {
         pending.reject(
           new QuiverError('INTERNAL', `search worker ${index} failed a search: ${reply.error}`),

@@ -5,7 +5,7 @@
  */
 import type { HnswIndex } from '../index/hnsw.js';
 import { openImage } from './segment-image.js';
-import type { SearchMessage, SearchReply } from './search-pool.js';
+import { type SearchMessage, type SearchReply, packOffsets, unpackTasks } from './search-pool.js';
 
 /** See the module comment. */
 export class SearchHost {
@@ -25,14 +25,14 @@ export class SearchHost {
         return undefined;
       case 'search': {
         try {
-          const offsets = message.tasks.map((task) => {
+          const offsets = unpackTasks(message.tasks).map((task) => {
             const index = this.indexes.get(task.image);
             if (index === undefined)
               throw new Error(`segment image ${task.image} is not registered`);
             index.graph.deletedCount = task.deletedCount;
             return index.search({ query: task.query, k: task.k, ef: task.ef }).offsets;
           });
-          return { seq: message.seq, ok: true, offsets };
+          return { seq: message.seq, ok: true, found: packOffsets(offsets) };
         } catch (err) {
           return {
             seq: message.seq,
