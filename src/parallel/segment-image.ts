@@ -32,6 +32,8 @@ export interface SegmentImage {
   maxLevel: number;
   span: number;
   nodeCount: number;
+  /** Deleted nodes at publication (each task brings the current count). */
+  deletedCount: number;
 }
 
 function shareArray<T extends Uint8Array | Uint32Array>(
@@ -81,6 +83,7 @@ export function publishIndex(index: HnswIndex, slots: number): SegmentImage {
     maxLevel: g.maxLevel,
     span: g.span,
     nodeCount: g.nodeCount,
+    deletedCount: g.deletedCount,
   };
 }
 
@@ -104,6 +107,7 @@ export function openImage(image: SegmentImage, slot: number): HnswIndex {
   graph.maxLevel = image.maxLevel;
   graph.span = image.span;
   graph.nodeCount = image.nodeCount;
+  graph.deletedCount = image.deletedCount;
   const store = openSharedVectors(image.vectors, slot);
   return new HnswIndex({ ...options, store }, { graph, rngState: 0 });
 }
