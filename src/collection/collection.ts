@@ -15,6 +15,7 @@ import type { Payload } from '../payload/payload.js';
 import { PlainSegment, type StoredPoint } from '../segment/plain-segment.js';
 import type { StoredVector } from '../segment/sparse-column.js';
 import { type PointKey, comparePointKeys, fromPointKey } from '../segment/point-id.js';
+import { effectiveQuantization } from '../quantization/segment-codes.js';
 import { type VectorSpec, collectionSpecs } from './config.js';
 import {
   type OptimizerLimits,
@@ -381,6 +382,11 @@ export class Collection implements OptimizerHost {
   /** HNSW settings of vector `name` from the current config. */
   indexConfig(name: string): VectorIndexConfig {
     return vectorIndexConfig(this.configValue, name);
+  }
+
+  /** The `quantization_config` in force for vector `name` (its own, else the collection's). */
+  quantizationConfig(name: string): Schemas['QuantizationConfig'] | undefined {
+    return effectiveQuantization(this.configValue, name);
   }
 
   /** A segment id not used by any segment of this collection so far. */

@@ -75,6 +75,7 @@ import {
   writeSnapshot,
 } from './snapshots.js';
 import { fileSha256 } from '../storage/snapshot-archive.js';
+import { type VectorMemoryReport, vectorMemory } from './vector-memory.js';
 
 /** When checkpoints are written (besides `close()`). */
 export interface CheckpointOptions {
@@ -506,6 +507,14 @@ export class Quiver {
     const collection = this.resolve(name);
     await this.track(collection.optimizer.compact());
     return true;
+  }
+
+  /**
+   * Quiver extension: bytes of each dense vector's float32 originals and of its quantized codes
+   * (see `docs/quantization.md`), summed over the collection's segments as they are now.
+   */
+  async vectorMemory(name: string): Promise<VectorMemoryReport> {
+    return vectorMemory(this.resolve(name));
   }
 
   /** Names of all collections. */

@@ -18,6 +18,24 @@ export interface KernelExports {
   dot_i8(a: number, b: number, n: number): number;
   l2_i8(a: number, b: number, n: number): number;
   hamming_u32(a: number, b: number, n: number): number;
+  dot_f32_i8(q: number, c: number, n: number): number;
+  l1w_f32_i8(t: number, w: number, c: number, n: number): number;
+  hamming_u64(a: number, b: number, n: number): number;
+  adc_u8(lut: number, c: number, m: number): number;
+  qscore_batch(
+    kind: number,
+    q: number,
+    aux: number,
+    base: number,
+    stride: number,
+    n: number,
+    ids: number,
+    count: number,
+    out: number,
+    mul: number,
+    add: number,
+    corr: number,
+  ): void;
   score(metric: number, a: number, b: number, dim: number): number;
   score_batch(
     metric: number,

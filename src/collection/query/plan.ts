@@ -27,6 +27,8 @@ import { optionalFilter } from '../read.js';
 import { MAX_PREFETCH_DEPTH, MAX_QUERY_LIMIT, MAX_QUERY_OFFSET, type Deadline } from './guards.js';
 import type { Presearch } from './presearch.js';
 import { type QueryVector, type VectorSpace, spaceFor } from './space.js';
+import type { QuantizationSearchParams } from '../../quantization/spec.js';
+import { checkQuantizationParams } from '../../quantization/spec.js';
 
 /** What a query needs besides its body. */
 export interface QueryContext {
@@ -109,6 +111,11 @@ export interface SearchParams {
   exact: boolean;
   /** Skip segments that are over the indexing threshold but not indexed yet. */
   indexedOnly: boolean;
+  /**
+   * `params.quantization`: how segments with quantized vectors use them. Default: use the codes,
+   * rescore, oversampling 1.
+   */
+  quantization?: QuantizationSearchParams;
 }
 
 /** Qdrant's default `k` of Reciprocal Rank Fusion. */
@@ -145,19 +152,25 @@ function join(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`;
 }
 
-/** Validates `params` (`quantization` and `acorn` are accepted and ignored). */
+/** Validates `params` (`acorn` is accepted and ignored). */
 export function checkSearchParams(raw: unknown, path: string): SearchParams {
-  if (raw === undefined || raw === null)
-    return { hnswEf: undefined, exact: false, indexedOnly: false };
+  if (raw === undefined || raw === null) {
+    return {
+      hnswEf: undefined,
+      exact: false,
+      indexedOnly: false,
+      quantization: checkQuantizationParams(undefined, `${path}.quantization`),
+    };
+  }
   const params = checkObject(raw, path);
   checkKnownFields(params, ['hnsw_ef', 'exact', 'quantization', 'indexed_only', 'acorn'], path);
   const hnswEf = optional(params.hnsw_ef, (v) => checkInt(v, `${path}.hnsw_ef`, { min: 0 }));
   const exact = optional(params.exact, (v) => checkBool(v, `${path}.exact`)) ?? false;
   const indexedOnly =
     optional(params.indexed_only, (v) => checkBool(v, `${path}.indexed_only`)) ?? false;
-  optional(params.quantization, (v) => checkObject(v, `${path}.quantization`));
+  const quantization = checkQuantizationParams(params.quantization, `${path}.quantization`);
   optional(params.acorn, (v) => checkObject(v, `${path}.acorn`));
-  return { hnswEf: hnswEf === 0 ? undefined : hnswEf, exact, indexedOnly };
+  return { hnswEf: hnswEf === 0 ? undefined : hnswEf, exact, indexedOnly, quantization };
 }
 
 /** Both filters must hold (either may be absent); keeps the trees for the payload indexes. */

@@ -113,9 +113,9 @@ function runStage(
       const min =
         plan.scoreThreshold === undefined ? -Infinity : scorer.threshold(plan.scoreThreshold);
       const top = new TopK<Location>(k);
-      const offer = (loc: Location, key: string): void => {
+      const offer = (loc: Location, key: string, estimate?: number): void => {
         if (plan.exclude.has(key)) return;
-        const s = scorer.score(loc);
+        const s = estimate ?? scorer.score(loc);
         if (s === undefined || s < min || s < top.floor) return;
         top.push({ score: s, key, item: loc });
       };
