@@ -21,7 +21,13 @@ const DIM = 24;
 type Db = Awaited<ReturnType<typeof Quiver.open>>;
 
 /** The same writes on every database: equal graphs (seeded builds), so equal answers. */
-async function setup(dbs: Db[], distance: 'Cosine' | 'Euclid' | 'Dot', n: number, seed: number) {
+async function setup(
+  dbs: Db[],
+  distance: 'Cosine' | 'Euclid' | 'Dot',
+  n: number,
+  seed: number,
+  extra: Record<string, unknown> = {},
+) {
   const random = rng(seed);
   const points = Array.from({ length: n }, (_, i) => ({
     id: i,
@@ -33,6 +39,7 @@ async function setup(dbs: Db[], distance: 'Cosine' | 'Euclid' | 'Dot', n: number
       vectors: { size: DIM, distance },
       optimizers_config: { indexing_threshold: 10, max_optimization_threads: 0 },
       hnsw_config: { full_scan_threshold: 10, m: 8, ef_construct: 40 },
+      ...extra,
     });
     await db.upsert('c', { points });
     await db.compact('c');
@@ -108,6 +115,21 @@ test('answers stay equal after deletes in a sealed segment and after optimizer s
   for (const db of dbs) await db.compact('c');
   await check();
   for (const db of dbs) await db.close();
+  await pool.close();
+});
+
+test('quantized segments keep their searches on the main thread, with the same answers', async () => {
+  const pool = new WorkerSearchPool({ threads: 1 });
+  const single = await Quiver.open();
+  const parallel = await Quiver.open({ searchPool: pool, searchMinSegmentPoints: 0 });
+  const random = await setup([single, parallel], 'Cosine', 500, 13, {
+    quantization_config: { scalar: { type: 'int8', always_ram: true } },
+  });
+  const batch = { searches: searches(random, 10) };
+  assert.deepEqual(await parallel.queryBatch('c', batch), await single.queryBatch('c', batch));
+  assert.equal(pool.tasksDone, 0);
+  await single.close();
+  await parallel.close();
   await pool.close();
 });
 
