@@ -22,6 +22,7 @@ const BENCHES = [
   'server',
   'filtered',
   'scale',
+  'parallel',
 ];
 const args = process.argv.slice(2);
 const chosen = args.filter((a) => BENCHES.includes(a));

@@ -37,7 +37,12 @@ import { joinPath } from '../storage/file-system.js';
 import { removeTempFiles } from '../storage/checked-file.js';
 import type { WalStats } from '../storage/wal-stats.js';
 import { queryBatch, queryGroups, queryPoints } from '../collection/query/api.js';
-import { cachedQuery } from '../collection/query/cache.js';
+import { cachedQuery, cachedQueryAsync } from '../collection/query/cache.js';
+import {
+  type ParallelSearch,
+  type ParallelSearchSettings,
+  openParallelSearch,
+} from '../parallel/parallel-search.js';
 import {
   type DuplicatesResult,
   type RangeSearchResult,
@@ -88,7 +93,7 @@ export interface CheckpointOptions {
 }
 
 /** Options of {@link Quiver.open}. */
-export interface QuiverOptions {
+export interface QuiverOptions extends ParallelSearchSettings {
   /**
    * Data directory. Without it the database lives in memory only. With it every acknowledged
    * write is durable (write-ahead log + checkpoints) and the directory is locked against a
@@ -219,6 +224,10 @@ export class Quiver {
   private persistence: Persistence | undefined;
   private readonly warn: (message: string) => void;
   private readonly onQueryPlan: ((plan: QueryPlanInfo) => void) | undefined;
+  /** Graph searches on worker threads (`searchThreads` / `searchPool`), when configured. */
+  private parallel: ParallelSearch | undefined;
+  /** Closes the search pool Quiver started (not one passed in as `searchPool`). */
+  private closePool: (() => Promise<void>) | undefined;
 
   private constructor(options: QuiverOptions) {
     this.warn = options.onWarning ?? (() => undefined);
@@ -232,7 +241,15 @@ export class Quiver {
    */
   static async open(options: QuiverOptions = {}): Promise<Quiver> {
     const db = new Quiver(options);
-    if (options.path !== undefined) await db.openStorage(options.path, options);
+    const parallel = await openParallelSearch(options, db.warn);
+    db.parallel = parallel?.search;
+    db.closePool = parallel?.close;
+    try {
+      if (options.path !== undefined) await db.openStorage(options.path, options);
+    } catch (err) {
+      await db.closePool?.();
+      throw err;
+    }
     return db;
   }
 
@@ -329,6 +346,7 @@ export class Quiver {
     this.closed = true;
     for (const collection of this.collections.values()) collection.optimizer.stop();
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    await this.closePool?.();
     const p = this.persistence;
     if (p === undefined) return;
     if (p.timer !== undefined) clearInterval(p.timer);
@@ -821,7 +839,7 @@ export class Quiver {
     method: string,
     args: unknown,
     run: (ctx: QueryContext, body: Record<string, unknown>) => T,
-  ): T {
+  ): T | Promise<T> {
     const collection = this.resolve(name);
     const { consistency: _c, timeout, ...body } = checkObject(args ?? {}, '');
     const ctx: QueryContext = {
@@ -830,7 +848,12 @@ export class Quiver {
       deadline: new Deadline(checkTimeout(timeout)),
       onPlan: this.onQueryPlan,
     };
-    return cachedQuery(collection, method, body, () => run(ctx, body));
+    const parallel = this.parallel;
+    if (parallel === undefined) return cachedQuery(collection, method, body, () => run(ctx, body));
+    const batch = method.endsWith('Batch');
+    return cachedQueryAsync(collection, method, body, () =>
+      parallel.run(ctx, batch, (c) => run(c, body)),
+    );
   }
 
   /** Several Query API requests (`{searches: [...]}`), validated together before any runs. */

@@ -120,6 +120,8 @@ export async function startServer(
     // One damaged collection must not keep the others offline: it is reported by /readyz.
     skipFailedCollections: true,
     onQueryPlan: plans.callback(logger),
+    searchThreads: config.search.threads,
+    searchMinSegmentPoints: config.search.min_segment_points,
   });
   for (const { collection, reason } of db.failedCollections()) {
     state.failedCollections.set(collection, reason);

@@ -26,6 +26,7 @@ import type { Collection } from '../collection.js';
 import { DEFAULT_VECTOR } from '../config.js';
 import { optionalFilter } from '../read.js';
 import { MAX_PREFETCH_DEPTH, MAX_QUERY_LIMIT, MAX_QUERY_OFFSET, type Deadline } from './guards.js';
+import type { Presearch } from './presearch.js';
 import { type QueryVector, type VectorSpace, spaceFor } from './space.js';
 import type { QuantizationSearchParams } from '../../quantization/spec.js';
 import { checkQuantizationParams } from '../../quantization/spec.js';
@@ -38,6 +39,8 @@ export interface QueryContext {
   resolve: (name: string) => Collection;
   /** The request's deadline. */
   deadline: Deadline;
+  /** Graph searches run on a search pool (parallel-search.ts), when one is in use. */
+  presearch?: Presearch | undefined;
   /** Receives how each nearest-neighbour stage searched the segments (explain, debug logs). */
   onPlan?: (plan: QueryPlanInfo) => void;
 }

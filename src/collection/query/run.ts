@@ -131,6 +131,7 @@ function runStage(
           params: plan.params,
           deadline: ctx.deadline,
           offer,
+          presearch: ctx.presearch,
         });
         ctx.onPlan?.({
           collection: ctx.collection.name,

@@ -33,6 +33,7 @@ import type { PointKey } from '../../segment/point-id.js';
 import type { Collection, Location } from '../collection.js';
 import type { Deadline } from './guards.js';
 import type { SearchParams } from './plan.js';
+import type { Presearch } from './presearch.js';
 
 /** Options for {@link searchSegments}. */
 export interface SegmentSearchOptions {
@@ -53,6 +54,8 @@ export interface SegmentSearchOptions {
    * used instead of an exact score.
    */
   offer: (loc: Location, key: PointKey, estimate?: number) => void;
+  /** Unfiltered graph searches run on other threads (presearch.ts), when a pool is in use. */
+  presearch?: Presearch | undefined;
 }
 
 /** How a segment was searched (for tests and explain output). */
@@ -187,12 +190,18 @@ function searchSegment(o: SegmentSearchOptions, segment: PlainSegment): SegmentS
   const quantized = segment.quantized.get(o.vector);
   const qp = params.quantization ?? DEFAULT_QUANTIZATION;
   if (quantized !== undefined && !qp.ignore) {
+    // Quantized graph searches stay on this thread (the codes are not published to workers).
     searchWithCodes(o, segment, index, quantized, qp, { k, ef, accept, live });
     return 'hnsw';
   }
-  const found = index.search({ query: o.query, k, ef, accept });
-  for (let i = 0; i < found.offsets.length; i++) {
-    const offset = found.offsets[i]!;
+  const ahead =
+    accept === undefined
+      ? o.presearch?.take({ segment, vector: o.vector, index, query: o.query, k, ef })
+      : undefined;
+  if (ahead === 'deferred') return 'hnsw';
+  const offsets = ahead ?? index.search({ query: o.query, k, ef, accept }).offsets;
+  for (let i = 0; i < offsets.length; i++) {
+    const offset = offsets[i]!;
     o.offer({ segment, offset }, segment.keys[offset]!);
   }
   return 'hnsw';

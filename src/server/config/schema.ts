@@ -192,6 +192,25 @@ const Memory = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+const Search = Type.Object(
+  {
+    threads: Type.Integer({
+      minimum: 0,
+      maximum: 64,
+      default: 0,
+      description:
+        'Worker threads for graph searches of indexed segments (batches, and single queries over big segments); 0: every search on the main thread. Up to one per core the main thread leaves idle.',
+    }),
+    min_segment_points: Type.Integer({
+      minimum: 0,
+      default: 10000,
+      description:
+        'A single (non-batch) query hands a segment to the workers from this many live points; smaller ones are searched in place.',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 /** The whole configuration. */
 export const ConfigSchema = Type.Object(
   {
@@ -201,6 +220,7 @@ export const ConfigSchema = Type.Object(
     limits: Limits,
     disk: Disk,
     memory: Memory,
+    search: Search,
   },
   { additionalProperties: false, default: {} },
 );
