@@ -6,6 +6,7 @@ import tseslint from 'typescript-eslint';
 const ENGINE = [
   'src/kernels/**',
   'src/index/**',
+  'src/quantization/**',
   'src/payload/**',
   'src/segment/**',
   'src/collection/**',

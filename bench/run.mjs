@@ -9,10 +9,21 @@
 // API's big upsert and search overhead against bare Fastify (autocannon); filtered: filtered
 // search QPS and recall@10 with and without payload indexes; scale: a whole collection (1M x 128,
 // 100k x 768; QUIVER_SCALE=small for 50k x 128, 10k x 768) through upserts, the optimizer and
-// HNSW-indexed sealed segments.
+// HNSW-indexed sealed segments; quantization: recall and QPS of int8, binary and product codes
+// with rescoring against float32.
 import { spawnSync } from 'node:child_process';
 
-const BENCHES = ['kernels', 'ann', 'durability', 'wal', 'server', 'filtered', 'scale'];
+const BENCHES = [
+  'kernels',
+  'ann',
+  'quantization',
+  'durability',
+  'wal',
+  'server',
+  'filtered',
+  'scale',
+  'parallel',
+];
 const args = process.argv.slice(2);
 const chosen = args.filter((a) => BENCHES.includes(a));
 const flags = args.filter((a) => !BENCHES.includes(a));

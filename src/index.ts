@@ -9,3 +9,4 @@ export type { Schemas } from './api/wire.js';
 export { Quiver } from './db/quiver.js';
 export type { CollectionStats, QuiverOptions, WriteParams } from './db/quiver.js';
 export type { WalStats } from './storage/wal-stats.js';
+export type { QueryPlanInfo } from './collection/query/plan.js';

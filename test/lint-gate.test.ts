@@ -12,7 +12,16 @@ async function errors(code: string, filePath: string): Promise<string[]> {
 }
 
 test('engine folders may not import Node built-ins, Node-only packages or Node globals', async () => {
-  for (const folder of ['segment', 'collection', 'payload', 'kernels', 'index', 'db', 'storage']) {
+  for (const folder of [
+    'segment',
+    'collection',
+    'payload',
+    'kernels',
+    'index',
+    'quantization',
+    'db',
+    'storage',
+  ]) {
     const file = `src/${folder}/probe.ts`;
     assert.match(
       (

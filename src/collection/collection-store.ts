@@ -51,6 +51,7 @@ import { decodeIndexFile, encodeIndexFile } from './index-file.js';
 import { decodeOps, encodeOps } from './op-codec.js';
 import type { CollectionOp } from './operations.js';
 import { buildGraph } from './segment-builder.js';
+import { buildSegmentCodes, effectiveQuantization } from '../quantization/segment-codes.js';
 import {
   type DecodedSegment,
   deadBits,
@@ -126,6 +127,19 @@ async function sealDecoded(
     repairs.push(`HNSW index of segment ${segment.id} (${label}) was unusable (${why}); ${done}`);
   }
   segment.seal(indexes);
+  // Quantized codes are rebuilt from the stored vectors (seeded training: the same codes).
+  for (const name of indexes.keys()) {
+    const column = segment.columns.get(name);
+    const spec = options.specs.find((s) => s.name === name);
+    if (column?.store === undefined || spec === undefined) continue;
+    const codes = buildSegmentCodes({
+      store: column.store,
+      present: column.present,
+      distance: spec.distance,
+      config: effectiveQuantization(options.config, name),
+    });
+    if (codes !== undefined) segment.quantized.set(name, codes);
+  }
   return { loaded, repairs };
 }
 

@@ -23,6 +23,7 @@
  * pending but nothing triggered it (after an open, or with `max_optimization_threads: 0`),
  * `green` otherwise.
  */
+import type { Schemas } from '../api/wire.js';
 import { QuiverError } from '../errors.js';
 import type { PlainSegment } from '../segment/plain-segment.js';
 import type { VectorSpec } from './config.js';
@@ -44,6 +45,8 @@ export interface OptimizerHost {
   limits(): OptimizerLimits;
   /** HNSW settings of a vector name. */
   indexConfig(name: string): VectorIndexConfig;
+  /** The `quantization_config` in force for a vector name, if any. */
+  quantizationConfig?(name: string): Schemas['QuantizationConfig'] | undefined;
   /** A fresh segment id. */
   nextSegmentId(): number;
   /** Starts a new appendable segment; the current one becomes closed. */
@@ -290,6 +293,7 @@ export class Optimizer {
         sources: plan.sources,
         index: plan.index,
         indexConfig: (name) => this.host.indexConfig(name),
+        quantization: (name) => this.host.quantizationConfig?.(name),
       }),
     };
   }

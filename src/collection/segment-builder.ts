@@ -14,7 +14,9 @@
  * available), which the segment's column then views: the vectors are held once, and the HNSW
  * kernels read them in place. Points without a vector of that name get a zero slot and no node.
  */
+import type { Schemas } from '../api/wire.js';
 import { HnswIndex } from '../index/hnsw.js';
+import { buildSegmentCodesSteps } from '../quantization/segment-codes.js';
 import { repairReachability } from '../index/hnsw-repair.js';
 import { createVectorStore, type VectorStore } from '../kernels/vector-store.js';
 import { PlainSegment } from '../segment/plain-segment.js';
@@ -42,6 +44,11 @@ export interface BuildSegmentOptions {
   index: boolean;
   /** HNSW settings of a vector name. */
   indexConfig: (name: string) => VectorIndexConfig;
+  /**
+   * The `quantization_config` in force for a vector name (undefined: none). With `index`, the
+   * vectors that have one get quantized codes (`PlainSegment.quantized`). Default: none.
+   */
+  quantization?: (name: string) => Schemas['QuantizationConfig'] | undefined;
 }
 
 /** A finished build, ready to swap in. */
@@ -143,7 +150,17 @@ export function* buildSegment(options: BuildSegmentOptions): Generator<void, Bui
     segment.columns.set(spec.name, VectorColumn.over(stores[d]!, present[d]!));
     if (!options.index) continue;
     const index = yield* buildGraph(stores[d]!, present[d]!, spec, options.indexConfig(spec.name));
-    if (index !== undefined) indexes.set(spec.name, index);
+    if (index === undefined) continue;
+    indexes.set(spec.name, index);
+    // Codes steer graph searches, so only a vector with a graph gets them.
+    const codes = yield* buildSegmentCodesSteps({
+      store: stores[d]!,
+      present: present[d]!,
+      distance: spec.distance,
+      config: options.quantization?.(spec.name),
+    });
+    if (codes !== undefined) segment.quantized.set(spec.name, codes);
+    yield;
   }
   segment.seal(indexes);
   return { segment, originSegment, originOffset: Uint32Array.from(offsets) };

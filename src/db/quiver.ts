@@ -37,7 +37,12 @@ import { joinPath } from '../storage/file-system.js';
 import { removeTempFiles } from '../storage/checked-file.js';
 import type { WalStats } from '../storage/wal-stats.js';
 import { queryBatch, queryGroups, queryPoints } from '../collection/query/api.js';
-import { cachedQuery } from '../collection/query/cache.js';
+import { cachedQuery, cachedQueryAsync } from '../collection/query/cache.js';
+import {
+  type ParallelSearch,
+  type ParallelSearchSettings,
+  openParallelSearch,
+} from '../parallel/parallel-search.js';
 import {
   type DuplicatesResult,
   type RangeSearchResult,
@@ -55,7 +60,7 @@ import {
   legacySearch,
 } from '../collection/query/legacy.js';
 import { matrixOffsets, matrixPairs } from '../collection/query/matrix.js';
-import type { QueryContext } from '../collection/query/plan.js';
+import type { QueryContext, QueryPlanInfo } from '../collection/query/plan.js';
 import { applyAliasActions, parseAliasActions } from './aliases.js';
 import { type Catalog, newCollectionDir, readCatalog, writeCatalog } from './catalog.js';
 import { collectionInfo, checkPayloadIndex } from './collection-info.js';
@@ -71,6 +76,7 @@ import {
   writeSnapshot,
 } from './snapshots.js';
 import { fileSha256 } from '../storage/snapshot-archive.js';
+import { type VectorMemoryReport, vectorMemory } from './vector-memory.js';
 
 /** When checkpoints are written (besides `close()`). */
 export interface CheckpointOptions {
@@ -87,7 +93,7 @@ export interface CheckpointOptions {
 }
 
 /** Options of {@link Quiver.open}. */
-export interface QuiverOptions {
+export interface QuiverOptions extends ParallelSearchSettings {
   /**
    * Data directory. Without it the database lives in memory only. With it every acknowledged
    * write is durable (write-ahead log + checkpoints) and the directory is locked against a
@@ -111,6 +117,12 @@ export interface QuiverOptions {
    * removes it. Default `false`: any failure fails the open (embedded use). The server sets it.
    */
   skipFailedCollections?: boolean;
+  /**
+   * Receives, for every nearest-neighbour search that runs (not for cached answers), how each
+   * segment was searched (`exact`, `hnsw`, `skipped`). For explain output and debug logs; keep
+   * it cheap, it runs inside the query.
+   */
+  onQueryPlan?: (plan: QueryPlanInfo) => void;
 }
 
 /** One collection's counters (see {@link Quiver.stats}). */
@@ -121,12 +133,25 @@ export interface CollectionStats {
   points: number;
   /** Segments holding them. */
   segments: number;
+  /**
+   * Bytes of dense vectors held in memory: float32 originals (those not kept on disk) plus
+   * quantized codes (see {@link Quiver.vectorMemory}). Leaves out payloads, sparse and
+   * multivectors, and index graphs.
+   */
+  vectorBytes: number;
   /** The collection's folder under the data directory (persistent mode only). */
   dir?: string;
   /** Bytes of write-ahead log on disk (persistent mode only). */
   walBytes?: number;
   /** WAL counters since open (persistent mode only). */
   wal?: WalStats;
+}
+
+/** In-memory bytes of a vector memory report (originals in memory plus quantized codes). */
+function memoryBytes(report: VectorMemoryReport): number {
+  let bytes = 0;
+  for (const v of Object.values(report.vectors)) bytes += v.original_bytes + v.quantized_bytes;
+  return bytes;
 }
 
 /** The durable side of a database opened with a `path`. */
@@ -198,9 +223,15 @@ export class Quiver {
   >();
   private persistence: Persistence | undefined;
   private readonly warn: (message: string) => void;
+  private readonly onQueryPlan: ((plan: QueryPlanInfo) => void) | undefined;
+  /** Graph searches on worker threads (`searchThreads` / `searchPool`), when configured. */
+  private parallel: ParallelSearch | undefined;
+  /** Closes the search pool Quiver started (not one passed in as `searchPool`). */
+  private closePool: (() => Promise<void>) | undefined;
 
   private constructor(options: QuiverOptions) {
     this.warn = options.onWarning ?? (() => undefined);
+    this.onQueryPlan = options.onQueryPlan;
   }
 
   /**
@@ -210,7 +241,15 @@ export class Quiver {
    */
   static async open(options: QuiverOptions = {}): Promise<Quiver> {
     const db = new Quiver(options);
-    if (options.path !== undefined) await db.openStorage(options.path, options);
+    const parallel = await openParallelSearch(options, db.warn);
+    db.parallel = parallel?.search;
+    db.closePool = parallel?.close;
+    try {
+      if (options.path !== undefined) await db.openStorage(options.path, options);
+    } catch (err) {
+      await db.closePool?.();
+      throw err;
+    }
     return db;
   }
 
@@ -307,6 +346,7 @@ export class Quiver {
     this.closed = true;
     for (const collection of this.collections.values()) collection.optimizer.stop();
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    await this.closePool?.();
     const p = this.persistence;
     if (p === undefined) return;
     if (p.timer !== undefined) clearInterval(p.timer);
@@ -339,6 +379,7 @@ export class Quiver {
         collection: name,
         points: collection.pointsCount,
         segments: collection.segments.length,
+        vectorBytes: memoryBytes(vectorMemory(collection)),
       };
       const store = p?.stores.get(name);
       if (p !== undefined && store !== undefined) {
@@ -489,6 +530,14 @@ export class Quiver {
     const collection = this.resolve(name);
     await this.track(collection.optimizer.compact());
     return true;
+  }
+
+  /**
+   * Quiver extension: bytes of each dense vector's float32 originals and of its quantized codes
+   * (see `docs/quantization.md`), summed over the collection's segments as they are now.
+   */
+  async vectorMemory(name: string): Promise<VectorMemoryReport> {
+    return vectorMemory(this.resolve(name));
   }
 
   /**
@@ -790,15 +839,21 @@ export class Quiver {
     method: string,
     args: unknown,
     run: (ctx: QueryContext, body: Record<string, unknown>) => T,
-  ): T {
+  ): T | Promise<T> {
     const collection = this.resolve(name);
     const { consistency: _c, timeout, ...body } = checkObject(args ?? {}, '');
     const ctx: QueryContext = {
       collection,
       resolve: (other) => this.resolve(other),
       deadline: new Deadline(checkTimeout(timeout)),
+      onPlan: this.onQueryPlan,
     };
-    return cachedQuery(collection, method, body, () => run(ctx, body));
+    const parallel = this.parallel;
+    if (parallel === undefined) return cachedQuery(collection, method, body, () => run(ctx, body));
+    const batch = method.endsWith('Batch');
+    return cachedQueryAsync(collection, method, body, () =>
+      parallel.run(ctx, batch, (c) => run(c, body)),
+    );
   }
 
   /** Several Query API requests (`{searches: [...]}`), validated together before any runs. */

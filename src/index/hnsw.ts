@@ -11,7 +11,7 @@
  * Not re-entrant: one add or search at a time per index (they share scratch buffers), which
  * holds on one JS thread since none of them awaits.
  */
-import type { Scorer, VectorStore } from '../kernels/vector-store.js';
+import type { Scorer, TraversalScorer, VectorStore } from '../kernels/vector-store.js';
 import { createVectorStore } from '../kernels/vector-store.js';
 import { BATCH_CAPACITY } from '../kernels/batch.js';
 import { ScoreHeap } from './heap.js';
@@ -40,6 +40,13 @@ export interface HnswSearchRequest {
    * node. Omit it (and have no deletions) for the specialised unfiltered loop.
    */
   accept?: (offset: number) => boolean;
+  /**
+   * Scores the traversal with this scorer instead of the store's own: e.g. quantized codes of
+   * the same vectors (offsets must mean the same points), for a cheaper walk whose results the
+   * caller rescores. Default: the store's scorer for the index's metric. Returned scores are this
+   * scorer's.
+   */
+  scorer?: TraversalScorer;
 }
 
 /** Search results, best first. */
@@ -76,6 +83,8 @@ export class HnswIndex {
   /** @internal The level generator; its state is saved with the index. */
   readonly random: SeededRandom;
   private readonly scorer: Scorer;
+  /** The scorer of the walk in progress: {@link scorer}, or a search's own. */
+  private traversal: TraversalScorer;
   private readonly visited: VisitedSet;
   private readonly candidates = new ScoreHeap(256);
   private readonly results = new ScoreHeap(256);
@@ -101,6 +110,7 @@ export class HnswIndex {
     this.random = new SeededRandom(seed);
     if (restored !== undefined) this.random.state = restored.rngState;
     this.scorer = this.store.scorer(metric);
+    this.traversal = this.scorer;
     this.visited = new VisitedSet(this.graph.capacity);
     this.levelMult = 1 / Math.log(m);
     this.sortedIds = new Uint32Array(efConstruct + 1);
@@ -152,6 +162,7 @@ export class HnswIndex {
     }
 
     const sc = this.scorer;
+    this.traversal = sc;
     sc.setQueryStored(offset);
     let ep = g.entry;
     let epScore = sc.scoreOne(ep);
@@ -208,7 +219,8 @@ export class HnswIndex {
     const g = this.graph;
     if (g.entry === NO_ENTRY) return { offsets: new Uint32Array(0), scores: new Float32Array(0) };
     const ef = Math.max(k, request.ef ?? this.options.efConstruct);
-    const sc = this.scorer;
+    const sc = request.scorer ?? this.scorer;
+    this.traversal = sc;
     sc.setQuery(query);
     let ep = g.entry;
     let epScore = sc.scoreOne(ep);
@@ -261,7 +273,7 @@ export class HnswIndex {
   private greedy(level: number, ep: number, epScore: number): number {
     const upper = this.graph.upper;
     const base = (level - 1) * this.graph.strideUpper;
-    const sc = this.scorer;
+    const sc = this.traversal;
     const ids = sc.ids();
     const scores = sc.scores();
     let cur = ep;
@@ -304,7 +316,7 @@ export class HnswIndex {
     cand.push(epScore, ep);
     res.push(-epScore, ep);
     let lower = epScore;
-    const sc = this.scorer;
+    const sc = this.traversal;
     const ids = sc.ids();
     const scores = sc.scores();
     const links0 = g.links0;
@@ -379,7 +391,7 @@ export class HnswIndex {
       res.push(-epScore, ep);
       lower = epScore;
     }
-    const sc = this.scorer;
+    const sc = this.traversal;
     const ids = sc.ids();
     const scores = sc.scores();
     const links0 = g.links0;

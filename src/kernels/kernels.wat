@@ -637,4 +637,177 @@
         (local.set $v (i32.add (local.get $v) (local.get $stride)))
         (local.set $out (i32.add (local.get $out) (i32.const 4)))
         (br $next))))
+
+  ;; ---- Quantized codes (src/quantization/) ----
+  ;; Asymmetric scoring reads a float query against byte codes; symmetric scoring reads codes on
+  ;; both sides. The batch entry point applies the affine correction of the codec in place, so a
+  ;; search crosses the JS/WASM boundary once per expanded node here too.
+
+  ;; Dot product of n f32 (query) with n signed bytes (codes), widened to f32 in registers.
+  (func $dot_f32_i8 (export "dot_f32_i8") (param $q i32) (param $c i32) (param $n i32) (result f32)
+    (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
+    (local $v v128) (local $h v128) (local $end i32) (local $s f32)
+    (local.set $end (i32.add (local.get $c) (i32.and (local.get $n) (i32.const -16))))
+    (block $done16
+      (loop $loop16
+        (br_if $done16 (i32.ge_u (local.get $c) (local.get $end)))
+        (local.set $v (v128.load (local.get $c)))
+        (local.set $h (i16x8.extend_low_i8x16_s (local.get $v)))
+        (local.set $acc0 (f32x4.add (local.get $acc0)
+          (f32x4.mul (v128.load (local.get $q))
+            (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (local.get $h))))))
+        (local.set $acc1 (f32x4.add (local.get $acc1)
+          (f32x4.mul (v128.load offset=16 (local.get $q))
+            (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (local.get $h))))))
+        (local.set $h (i16x8.extend_high_i8x16_s (local.get $v)))
+        (local.set $acc2 (f32x4.add (local.get $acc2)
+          (f32x4.mul (v128.load offset=32 (local.get $q))
+            (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (local.get $h))))))
+        (local.set $acc3 (f32x4.add (local.get $acc3)
+          (f32x4.mul (v128.load offset=48 (local.get $q))
+            (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (local.get $h))))))
+        (local.set $q (i32.add (local.get $q) (i32.const 64)))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (br $loop16)))
+    (local.set $end (i32.add (local.get $c) (i32.and (local.get $n) (i32.const 15))))
+    (block $done1
+      (loop $loop1
+        (br_if $done1 (i32.ge_u (local.get $c) (local.get $end)))
+        (local.set $s (f32.add (local.get $s)
+          (f32.mul (f32.load (local.get $q)) (f32.convert_i32_s (i32.load8_s (local.get $c))))))
+        (local.set $q (i32.add (local.get $q) (i32.const 4)))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $loop1)))
+    (local.set $acc0 (f32x4.add (f32x4.add (local.get $acc0) (local.get $acc1))
+                                (f32x4.add (local.get $acc2) (local.get $acc3))))
+    (f32.add (local.get $s)
+      (f32.add
+        (f32.add (f32x4.extract_lane 0 (local.get $acc0)) (f32x4.extract_lane 1 (local.get $acc0)))
+        (f32.add (f32x4.extract_lane 2 (local.get $acc0)) (f32x4.extract_lane 3 (local.get $acc0))))))
+
+  ;; Weighted L1 of n f32 (query t, weights w) against n signed bytes: sum |w[i] * c[i] - t[i]|.
+  ;; With w the per-dimension step and t the query minus the offset, this is the Manhattan
+  ;; distance from the query to the decoded vector.
+  (func $l1w_f32_i8 (export "l1w_f32_i8") (param $t i32) (param $w i32) (param $c i32) (param $n i32) (result f32)
+    (local $acc v128) (local $end i32) (local $s f32)
+    (local.set $end (i32.add (local.get $c) (i32.and (local.get $n) (i32.const -4))))
+    (block $done4
+      (loop $loop4
+        (br_if $done4 (i32.ge_u (local.get $c) (local.get $end)))
+        (local.set $acc (f32x4.add (local.get $acc)
+          (f32x4.abs (f32x4.sub
+            (f32x4.mul (v128.load (local.get $w))
+              (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (i16x8.extend_low_i8x16_s
+                (v128.load32_zero (local.get $c))))))
+            (v128.load (local.get $t))))))
+        (local.set $t (i32.add (local.get $t) (i32.const 16)))
+        (local.set $w (i32.add (local.get $w) (i32.const 16)))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (br $loop4)))
+    (local.set $end (i32.add (local.get $c) (i32.and (local.get $n) (i32.const 3))))
+    (block $done1
+      (loop $loop1
+        (br_if $done1 (i32.ge_u (local.get $c) (local.get $end)))
+        (local.set $s (f32.add (local.get $s)
+          (f32.abs (f32.sub
+            (f32.mul (f32.load (local.get $w)) (f32.convert_i32_s (i32.load8_s (local.get $c))))
+            (f32.load (local.get $t))))))
+        (local.set $t (i32.add (local.get $t) (i32.const 4)))
+        (local.set $w (i32.add (local.get $w) (i32.const 4)))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $loop1)))
+    (f32.add (local.get $s)
+      (f32.add
+        (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+        (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc))))))
+
+  ;; Hamming distance of n 64-bit words: popcount(a xor b), two words per SIMD step.
+  (func $hamming_u64 (export "hamming_u64") (param $a i32) (param $b i32) (param $n i32) (result i32)
+    (local $acc v128) (local $end i32) (local $s i32)
+    (local.set $end (i32.add (local.get $a) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (block $done2
+      (loop $loop2
+        (br_if $done2 (i32.ge_u (local.get $a) (local.get $end)))
+        (local.set $acc (i32x4.add (local.get $acc)
+          (i32x4.extadd_pairwise_i16x8_u
+            (i16x8.extadd_pairwise_i8x16_u
+              (i8x16.popcnt (v128.xor (v128.load (local.get $a)) (v128.load (local.get $b))))))))
+        (local.set $a (i32.add (local.get $a) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (i32.const 16)))
+        (br $loop2)))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then
+        (local.set $s (i32.wrap_i64
+          (i64.popcnt (i64.xor (i64.load (local.get $a)) (i64.load (local.get $b))))))))
+    (i32.add (local.get $s)
+      (i32.add
+        (i32.add (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 1 (local.get $acc)))
+        (i32.add (i32x4.extract_lane 2 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc))))))
+
+  ;; Product-quantization distance by lookup (ADC): sum over j < m of lut[j * 256 + c[j]] (f32).
+  (func $adc_u8 (export "adc_u8") (param $lut i32) (param $c i32) (param $m i32) (result f32)
+    (local $end i32) (local $s0 f32) (local $s1 f32)
+    (local.set $end (i32.add (local.get $c) (i32.and (local.get $m) (i32.const -2))))
+    (block $done2
+      (loop $loop2
+        (br_if $done2 (i32.ge_u (local.get $c) (local.get $end)))
+        (local.set $s0 (f32.add (local.get $s0)
+          (f32.load (i32.add (local.get $lut) (i32.shl (i32.load8_u (local.get $c)) (i32.const 2))))))
+        (local.set $s1 (f32.add (local.get $s1)
+          (f32.load offset=1024 (i32.add (local.get $lut)
+            (i32.shl (i32.load8_u offset=1 (local.get $c)) (i32.const 2))))))
+        (local.set $lut (i32.add (local.get $lut) (i32.const 2048)))
+        (local.set $c (i32.add (local.get $c) (i32.const 2)))
+        (br $loop2)))
+    (if (i32.and (local.get $m) (i32.const 1))
+      (then
+        (local.set $s0 (f32.add (local.get $s0)
+          (f32.load (i32.add (local.get $lut) (i32.shl (i32.load8_u (local.get $c)) (i32.const 2))))))))
+    (f32.add (local.get $s0) (local.get $s1)))
+
+  ;; The raw code score of kind k (codes in src/kernels/quant-kernels.ts):
+  ;; 0 dot f32 x i8, 1 weighted L1 f32 x i8 (aux = weights), 2 dot i8 x i8, 3 squared L2
+  ;; i8 x i8, 4 Hamming over n u64 words, 5 PQ lookup over n sub-vectors (q = the table).
+  (func $qraw (param $kind i32) (param $q i32) (param $aux i32) (param $c i32) (param $n i32) (result f32)
+    (block $hamming
+      (block $l2i8
+        (block $doti8
+          (block $l1w
+            (block $dot
+              ;; kinds 4 and above take the default branch, then split below.
+              (br_table $dot $l1w $doti8 $l2i8 $hamming (local.get $kind)))
+            (return (call $dot_f32_i8 (local.get $q) (local.get $c) (local.get $n))))
+          (return (call $l1w_f32_i8 (local.get $q) (local.get $aux) (local.get $c) (local.get $n))))
+        (return (f32.convert_i32_s (call $dot_i8 (local.get $q) (local.get $c) (local.get $n)))))
+      (return (f32.convert_i32_s (call $l2_i8 (local.get $q) (local.get $c) (local.get $n)))))
+    (if (result f32) (i32.eq (local.get $kind) (i32.const 4))
+      (then (f32.convert_i32_u (call $hamming_u64 (local.get $q) (local.get $c) (local.get $n))))
+      (else (call $adc_u8 (local.get $q) (local.get $c) (local.get $n)))))
+
+  ;; Scores the query at q against codes base + ids[i] * stride for i < count:
+  ;; out[i] = mul * raw + add + (corr ? corr[ids[i]] : 0), raw as in $qraw. mul, add and the
+  ;; per-vector corrections turn a code score into the codec's estimate of the true score.
+  (func (export "qscore_batch")
+    (param $kind i32) (param $q i32) (param $aux i32) (param $base i32) (param $stride i32)
+    (param $n i32) (param $ids i32) (param $count i32) (param $out i32)
+    (param $mul f32) (param $add f32) (param $corr i32)
+    (local $end i32) (local $id i32) (local $s f32)
+    (local.set $end (i32.add (local.get $ids) (i32.shl (local.get $count) (i32.const 2))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $ids) (local.get $end)))
+        (local.set $id (i32.load (local.get $ids)))
+        (local.set $s (f32.add
+          (f32.mul (local.get $mul)
+            (call $qraw (local.get $kind) (local.get $q) (local.get $aux)
+              (i32.add (local.get $base) (i32.mul (local.get $id) (local.get $stride)))
+              (local.get $n)))
+          (local.get $add)))
+        (if (local.get $corr)
+          (then (local.set $s (f32.add (local.get $s)
+            (f32.load (i32.add (local.get $corr) (i32.shl (local.get $id) (i32.const 2))))))))
+        (f32.store (local.get $out) (local.get $s))
+        (local.set $ids (i32.add (local.get $ids) (i32.const 4)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (br $next))))
 )

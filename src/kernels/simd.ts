@@ -73,6 +73,18 @@ export class SimdKernels {
     return this.run(this.wasm.l2_i8, a, aOff, b, bOff, dim, dim);
   }
 
+  /** Dot product of `n` floats with `n` signed bytes (asymmetric scalar quantization). */
+  dotF32I8(q: Float32Array, qOff: number, c: Int8Array, cOff: number, n: number): number {
+    const uq = new Uint8Array(q.buffer, q.byteOffset + qOff * 4, n * 4);
+    const uc = new Uint8Array(c.buffer, c.byteOffset + cOff, n);
+    return this.wasm.dot_f32_i8(0, this.stage(uq, uc), n);
+  }
+
+  /** Hamming distance of `words` 64-bit words (given as pairs of 32-bit halves). */
+  hamming64(a: Uint32Array, aOff: number, b: Uint32Array, bOff: number, words: number): number {
+    return this.run(this.wasm.hamming_u64, a, aOff * 4, b, bOff * 4, words * 8, words);
+  }
+
   /** Hamming distance of `words` 32-bit words. */
   hamming(a: Uint32Array, aOff: number, b: Uint32Array, bOff: number, words: number): number {
     return this.run(this.wasm.hamming_u32, a, aOff * 4, b, bOff * 4, words * 4, words);

@@ -50,6 +50,15 @@ export interface Scorer {
   scorePair(a: number, b: number): number;
 }
 
+/**
+ * The part of a {@link Scorer} a graph search uses: enough for a scorer over other data (such as
+ * quantized codes of the same vectors) to steer the traversal.
+ */
+export type TraversalScorer = Pick<
+  Scorer,
+  'setQuery' | 'ids' | 'scores' | 'scoreBatch' | 'scoreOne'
+>;
+
 /** Fixed-dimension vector storage with dense offsets. */
 export interface VectorStore {
   /** Which kernels score this store's vectors. */

@@ -131,10 +131,26 @@ export class WasmVectorStore implements VectorStore {
   }
 }
 
-class WasmScorer implements Scorer {
+/** What a {@link WasmScorer} reads of its store: kernels, layout and the batch views. */
+export interface WasmScorerHost {
+  readonly wasm: Pick<KernelExports, 'score' | 'score_batch' | 'score_range'>;
+  readonly dim: number;
+  readonly strideBytes: number;
+  readonly queryPtr: number;
+  readonly idsPtr: number;
+  readonly scoresPtr: number;
+  readonly basePtr: number;
+  currentQuery: number;
+  floats(): Float32Array;
+  ids(): Uint32Array;
+  scores(): Float32Array;
+}
+
+/** A scorer over a store in WASM memory (its own, or a shared one: shared-store.ts). */
+export class WasmScorer implements Scorer {
   private readonly code: number;
   constructor(
-    private readonly store: WasmVectorStore,
+    private readonly store: WasmScorerHost,
     readonly metric: Metric,
   ) {
     this.code = METRIC_CODE[metric];

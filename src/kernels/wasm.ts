@@ -7,7 +7,7 @@
  * allow; a browser's main thread may refuse synchronous compilation of a module this size, so
  * there call {@link preloadSimd} (async) first, or the stores fall back to the scalar kernels.
  */
-import { KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
+import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
 
 /** The functions `kernels.wat` exports. Pointers are byte addresses; counts are elements. */
 export interface KernelExports {
@@ -18,6 +18,24 @@ export interface KernelExports {
   dot_i8(a: number, b: number, n: number): number;
   l2_i8(a: number, b: number, n: number): number;
   hamming_u32(a: number, b: number, n: number): number;
+  dot_f32_i8(q: number, c: number, n: number): number;
+  l1w_f32_i8(t: number, w: number, c: number, n: number): number;
+  hamming_u64(a: number, b: number, n: number): number;
+  adc_u8(lut: number, c: number, m: number): number;
+  qscore_batch(
+    kind: number,
+    q: number,
+    aux: number,
+    base: number,
+    stride: number,
+    n: number,
+    ids: number,
+    count: number,
+    out: number,
+    mul: number,
+    add: number,
+    corr: number,
+  ): void;
   score(metric: number, a: number, b: number, dim: number): number;
   score_batch(
     metric: number,
@@ -121,4 +139,22 @@ export function instantiateSimd(): KernelExports | null {
   const api = wasmApi();
   if (mod === null || api === undefined) return null;
   return new api.Instance(mod, {}).exports as KernelExports;
+}
+
+let compiledShared: object | null | undefined;
+
+/**
+ * An instance of the SIMD kernels over `memory`, a shared `WebAssembly.Memory` (the variant
+ * assembled with an imported memory), or null where SIMD or shared memory is unavailable.
+ * Compiled once per thread, synchronously: workers allow that everywhere.
+ */
+export function instantiateSharedSimd(memory: object): Omit<KernelExports, 'memory'> | null {
+  const api = wasmApi();
+  if (api === undefined) return null;
+  if (compiledShared === undefined) {
+    const bytes = decodeBase64(KERNELS_SHARED_WASM_BASE64);
+    compiledShared = api.validate(bytes) ? new api.Module(bytes) : null;
+  }
+  if (compiledShared === null) return null;
+  return new api.Instance(compiledShared, { env: { memory } }).exports as KernelExports;
 }

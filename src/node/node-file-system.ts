@@ -21,6 +21,8 @@ import type {
   WriteOptions,
 } from '../storage/file-system.js';
 import { joinPath } from '../storage/file-system.js';
+import type { RandomAccessFile } from '../storage/random-access-file.js';
+import { openNodeRandomAccess } from './node-random-access-file.js';
 
 /** The lock file's name inside a locked directory. */
 export const LOCK_FILE = '.quiver.lock';
@@ -68,6 +70,10 @@ export class NodeFileSystem implements FileSystem {
   async readFile(path: string): Promise<Uint8Array> {
     const buf = await io('read', path, () => fsp.readFile(path));
     return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  async openRandomAccess(path: string): Promise<RandomAccessFile> {
+    return openNodeRandomAccess(path);
   }
 
   async open(path: string, options: OpenOptions = {}): Promise<FileHandle> {

@@ -15,6 +15,7 @@
 import type { VectorSpec } from '../collection/config.js';
 import { PayloadIndexSet } from '../payload/index/index-set.js';
 import type { HnswIndex } from '../index/hnsw.js';
+import type { QuantizedVectors } from '../quantization/quantized-vectors.js';
 import type { FilterEstimator } from './filter-estimator.js';
 import type { Payload } from '../payload/payload.js';
 import type { PointKey } from './point-id.js';
@@ -66,6 +67,11 @@ export class PlainSegment {
    * planner samples otherwise (see filter-estimator.ts).
    */
   estimator: FilterEstimator | undefined;
+  /**
+   * Quantized codes by dense vector name (sealed segments whose vector has a
+   * `quantization_config`): graph searches walk with them and rescore with the column.
+   */
+  readonly quantized = new Map<string, QuantizedVectors>();
   private liveFlags = new Uint8Array(16);
   private live = 0;
   private changes = 0;

@@ -12,6 +12,7 @@
  * Paths are '/'-joined strings (no `node:path` in the engine); build them with {@link joinPath}.
  * Every failure is a `QuiverError` (`IO_ERROR` naming the path, `LOCKED` from `lock`).
  */
+import type { RandomAccessFile } from './random-access-file.js';
 
 /** What {@link FileSystem.stat} reports. */
 export interface FileStat {
@@ -112,6 +113,11 @@ export interface FileSystem {
    * A hold left by a process that died is taken over. Release it on shutdown.
    */
   lock(dir: string): Promise<DirLock>;
+  /**
+   * Opens an immutable file for synchronous positioned reads (original vectors kept on disk and
+   * read during a search). Optional: an adapter without it keeps such data in memory.
+   */
+  openRandomAccess?(path: string): Promise<RandomAccessFile>;
 }
 
 /** Joins path parts with '/', collapsing repeated slashes and dropping a trailing one. */

@@ -21,6 +21,8 @@ import type {
   WriteOptions,
 } from './file-system.js';
 import { joinPath, parentPath } from './file-system.js';
+import type { RandomAccessFile } from './random-access-file.js';
+import { bytesFile } from './random-access-file.js';
 
 /** One file's bytes: what was written (`buf[0, len)`) and what is durable. */
 class Inode {
@@ -191,6 +193,11 @@ export class MemoryFileSystem implements FileSystem {
     const inode = this.disk.live.get(joinPath(path));
     if (inode === undefined) throw ioError('read', path, 'no such file');
     return inode.buf.slice(0, inode.len);
+  }
+
+  async openRandomAccess(path: string): Promise<RandomAccessFile> {
+    // Files read this way are immutable once written: a copy is as good as the file.
+    return bytesFile(path, await this.readFile(path));
   }
 
   async open(path: string, options: OpenOptions = {}): Promise<FileHandle> {

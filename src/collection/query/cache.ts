@@ -1,8 +1,8 @@
 /**
- * A small LRU cache of query results, per collection. The key holds the collection's `lastOp`
- * and `layoutVersion`, so any write to the collection, and any segment swap by the optimizer
- * (which may change approximate or `indexed_only` answers), makes older entries unreachable
- * (they age out of the LRU).
+ * A small LRU cache of query results, per collection. The key holds the collection's
+ * `readEpoch` (its `lastOp` and payload index changes) and `layoutVersion`, so any write, any
+ * index change and any segment swap by the optimizer (which may change approximate or
+ * `indexed_only` answers) makes older entries unreachable (they age out of the LRU).
  * Requests that read another collection (`lookup_from`, `with_lookup`) or are random (`sample`)
  * are not cached. Cached results are deep-copied in and out, so callers may mutate them.
  */
@@ -20,7 +20,16 @@ function keyOf(collection: Collection, method: string, body: unknown): string | 
   );
   if (text.includes('"lookup_from"') || text.includes('"with_lookup"') || text.includes('"sample"'))
     return undefined;
-  return `${collection.lastOp}:${collection.layoutVersion}\u0000${method}\u0000${text}`;
+  return `${collection.readEpoch}:${collection.layoutVersion}\u0000${method}\u0000${text}`;
+}
+
+function cacheOf(collection: Collection): LRUCache<string, { value: unknown }> {
+  let cache = caches.get(collection);
+  if (cache === undefined) {
+    cache = new LRUCache({ max: ENTRIES_PER_COLLECTION });
+    caches.set(collection, cache);
+  }
+  return cache;
 }
 
 /** Returns the cached result of `method(body)` on `collection`, computing it on a miss. */
@@ -32,14 +41,29 @@ export function cachedQuery<T>(
 ): T {
   const key = keyOf(collection, method, body);
   if (key === undefined) return compute();
-  let cache = caches.get(collection);
-  if (cache === undefined) {
-    cache = new LRUCache({ max: ENTRIES_PER_COLLECTION });
-    caches.set(collection, cache);
-  }
+  const cache = cacheOf(collection);
   const hit = cache.get(key);
   if (hit !== undefined) return structuredClone(hit.value) as T;
   const value = compute();
   cache.set(key, { value: structuredClone(value) });
+  return value;
+}
+
+/**
+ * {@link cachedQuery} for a computation that awaits (parallel search). The key is taken before
+ * it starts, so a write landing meanwhile leaves the entry under the older, unreachable key.
+ */
+export async function cachedQueryAsync<T>(
+  collection: Collection,
+  method: string,
+  body: unknown,
+  compute: () => Promise<T>,
+): Promise<T> {
+  const key = keyOf(collection, method, body);
+  if (key === undefined) return compute();
+  const hit = cacheOf(collection).get(key);
+  if (hit !== undefined) return structuredClone(hit.value) as T;
+  const value = await compute();
+  cacheOf(collection).set(key, { value: structuredClone(value) });
   return value;
 }

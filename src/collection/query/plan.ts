@@ -4,6 +4,7 @@
  * filter and its window. Every vector input is resolved here (point ids looked up, possibly in
  * another collection with `lookup_from`), so running a plan never fails on bad input.
  */
+import type { SegmentStrategy } from './segment-search.js';
 import {
   checkArray,
   checkBool,
@@ -25,7 +26,10 @@ import type { Collection } from '../collection.js';
 import { DEFAULT_VECTOR } from '../config.js';
 import { optionalFilter } from '../read.js';
 import { MAX_PREFETCH_DEPTH, MAX_QUERY_LIMIT, MAX_QUERY_OFFSET, type Deadline } from './guards.js';
+import type { Presearch } from './presearch.js';
 import { type QueryVector, type VectorSpace, spaceFor } from './space.js';
+import type { QuantizationSearchParams } from '../../quantization/spec.js';
+import { checkQuantizationParams } from '../../quantization/spec.js';
 
 /** What a query needs besides its body. */
 export interface QueryContext {
@@ -35,6 +39,24 @@ export interface QueryContext {
   resolve: (name: string) => Collection;
   /** The request's deadline. */
   deadline: Deadline;
+  /** Graph searches run on a search pool (parallel-search.ts), when one is in use. */
+  presearch?: Presearch | undefined;
+  /** Receives how each nearest-neighbour stage searched the segments (explain, debug logs). */
+  onPlan?: (plan: QueryPlanInfo) => void;
+}
+
+/** How one nearest-neighbour stage ran: the strategy per segment, in segment order. */
+export interface QueryPlanInfo {
+  /** Collection name. */
+  collection: string;
+  /** Vector name searched. */
+  vector: string;
+  /** Results the stage needed (offset + limit, or MMR candidates). */
+  k: number;
+  /** Whether a filter applied. */
+  filtered: boolean;
+  /** `exact` (scan), `hnsw` (graph) or `skipped` (nothing to find) per segment. */
+  segments: SegmentStrategy[];
 }
 
 /** Qdrant's recommendation strategies. */
@@ -106,6 +128,11 @@ export interface SearchParams {
   exact: boolean;
   /** Skip segments that are over the indexing threshold but not indexed yet. */
   indexedOnly: boolean;
+  /**
+   * `params.quantization`: how segments with quantized vectors use them. Default: use the codes,
+   * rescore, oversampling 1.
+   */
+  quantization?: QuantizationSearchParams;
 }
 
 /** Qdrant's default `k` of Reciprocal Rank Fusion. */
@@ -142,19 +169,25 @@ function join(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`;
 }
 
-/** Validates `params` (`quantization` and `acorn` are accepted and ignored). */
+/** Validates `params` (`acorn` is accepted and ignored). */
 export function checkSearchParams(raw: unknown, path: string): SearchParams {
-  if (raw === undefined || raw === null)
-    return { hnswEf: undefined, exact: false, indexedOnly: false };
+  if (raw === undefined || raw === null) {
+    return {
+      hnswEf: undefined,
+      exact: false,
+      indexedOnly: false,
+      quantization: checkQuantizationParams(undefined, `${path}.quantization`),
+    };
+  }
   const params = checkObject(raw, path);
   checkKnownFields(params, ['hnsw_ef', 'exact', 'quantization', 'indexed_only', 'acorn'], path);
   const hnswEf = optional(params.hnsw_ef, (v) => checkInt(v, `${path}.hnsw_ef`, { min: 0 }));
   const exact = optional(params.exact, (v) => checkBool(v, `${path}.exact`)) ?? false;
   const indexedOnly =
     optional(params.indexed_only, (v) => checkBool(v, `${path}.indexed_only`)) ?? false;
-  optional(params.quantization, (v) => checkObject(v, `${path}.quantization`));
+  const quantization = checkQuantizationParams(params.quantization, `${path}.quantization`);
   optional(params.acorn, (v) => checkObject(v, `${path}.acorn`));
-  return { hnswEf: hnswEf === 0 ? undefined : hnswEf, exact, indexedOnly };
+  return { hnswEf: hnswEf === 0 ? undefined : hnswEf, exact, indexedOnly, quantization };
 }
 
 /** Both filters must hold (either may be absent); keeps the trees for the payload indexes. */

@@ -113,15 +113,15 @@ function runStage(
       const min =
         plan.scoreThreshold === undefined ? -Infinity : scorer.threshold(plan.scoreThreshold);
       const top = new TopK<Location>(k);
-      const offer = (loc: Location, key: string): void => {
+      const offer = (loc: Location, key: string, estimate?: number): void => {
         if (plan.exclude.has(key)) return;
-        const s = scorer.score(loc);
+        const s = estimate ?? scorer.score(loc);
         if (s === undefined || s < min || s < top.floor) return;
         top.push({ score: s, key, item: loc });
       };
       const query = graphQuery(stage);
       if (wholeCollection && query !== undefined && Number.isFinite(k)) {
-        searchSegments({
+        const segments = searchSegments({
           collection: ctx.collection,
           vector: stage.space.name,
           query,
@@ -131,6 +131,14 @@ function runStage(
           params: plan.params,
           deadline: ctx.deadline,
           offer,
+          presearch: ctx.presearch,
+        });
+        ctx.onPlan?.({
+          collection: ctx.collection.name,
+          vector: stage.space.name,
+          k,
+          filtered: plan.predicate !== undefined,
+          segments,
         });
       } else each(offer);
       const hits = top.sorted().map((h) => ({ key: h.key, loc: h.item, score: h.score }));

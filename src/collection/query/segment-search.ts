@@ -18,7 +18,11 @@
  *
  * `indexed_only` skips segments that are over the indexing threshold but not indexed yet.
  */
+import type { HnswIndex } from '../../index/hnsw.js';
+import type { Metric } from '../../kernels/metric.js';
 import type { FilterPredicate } from '../../payload/filter.js';
+import type { QuantizedVectors } from '../../quantization/quantized-vectors.js';
+import type { QuantizationSearchParams } from '../../quantization/spec.js';
 import { flatSearch } from '../../index/flat.js';
 import { ScoreHeap } from '../../index/heap.js';
 import { scoreFunction } from '../../kernels/distance.js';
@@ -29,6 +33,7 @@ import type { PointKey } from '../../segment/point-id.js';
 import type { Collection, Location } from '../collection.js';
 import type { Deadline } from './guards.js';
 import type { SearchParams } from './plan.js';
+import type { Presearch } from './presearch.js';
 
 /** Options for {@link searchSegments}. */
 export interface SegmentSearchOptions {
@@ -43,8 +48,14 @@ export interface SegmentSearchOptions {
   exclude: ReadonlySet<PointKey>;
   params: SearchParams;
   deadline: Deadline;
-  /** Receives every candidate point. */
-  offer: (loc: Location, key: PointKey) => void;
+  /**
+   * Receives every candidate point. `estimate` is set when the search was told not to rescore
+   * (`params.quantization.rescore: false`): the codes' estimate of the internal score, to be
+   * used instead of an exact score.
+   */
+  offer: (loc: Location, key: PointKey, estimate?: number) => void;
+  /** Unfiltered graph searches run on other threads (presearch.ts), when a pool is in use. */
+  presearch?: Presearch | undefined;
 }
 
 /** How a segment was searched (for tests and explain output). */
@@ -207,10 +218,65 @@ function searchSegment(o: SegmentSearchOptions, segment: PlainSegment): SegmentS
   const selectivity = matching / live;
   if (selectivity < 1) ef = Math.ceil(ef * (1 + Math.log2(1 / selectivity)));
   ef = Math.min(ef, live);
-  const found = index.search({ query: o.query, k, ef, accept });
-  for (let i = 0; i < found.offsets.length; i++) {
-    const offset = found.offsets[i]!;
+  const quantized = segment.quantized.get(o.vector);
+  const qp = params.quantization ?? DEFAULT_QUANTIZATION;
+  if (quantized !== undefined && !qp.ignore) {
+    // Quantized graph searches stay on this thread (the codes are not published to workers).
+    searchWithCodes(o, segment, index, quantized, qp, { k, ef, accept, live });
+    return 'hnsw';
+  }
+  const ahead =
+    accept === undefined
+      ? o.presearch?.take({ segment, vector: o.vector, index, query: o.query, k, ef })
+      : undefined;
+  if (ahead === 'deferred') return 'hnsw';
+  const offsets = ahead ?? index.search({ query: o.query, k, ef, accept }).offsets;
+  for (let i = 0; i < offsets.length; i++) {
+    const offset = offsets[i]!;
     o.offer({ segment, offset }, segment.keys[offset]!);
   }
   return 'hnsw';
+}
+
+const DEFAULT_QUANTIZATION: QuantizationSearchParams = {
+  ignore: false,
+  rescore: true,
+  oversampling: 1,
+};
+
+/**
+ * The graph walk scored by the segment's quantized codes. With rescoring (the default) it takes
+ * ceil(k * oversampling) candidates and `offer` scores each exactly from the stored vectors, so
+ * the best k of them win on exact scores; without, it takes k and offers the codes' estimates.
+ */
+function searchWithCodes(
+  o: SegmentSearchOptions,
+  segment: PlainSegment,
+  index: HnswIndex,
+  quantized: QuantizedVectors,
+  qp: QuantizationSearchParams,
+  walk: { k: number; ef: number; accept: ((offset: number) => boolean) | undefined; live: number },
+): void {
+  const metric = quantized.codec.metric;
+  const k = qp.rescore ? Math.min(walk.live, Math.ceil(walk.k * qp.oversampling)) : walk.k;
+  const found = index.search({
+    query: o.query,
+    k,
+    ef: Math.max(walk.ef, k),
+    accept: walk.accept,
+    scorer: quantized.scorer(metric),
+  });
+  for (let i = 0; i < found.offsets.length; i++) {
+    const offset = found.offsets[i]!;
+    const estimate = qp.rescore ? undefined : nearestScore(metric, found.scores[i]!);
+    o.offer({ segment, offset }, segment.keys[offset]!, estimate);
+  }
+}
+
+/**
+ * A code score (kernel convention: squared L2 negated) as the query engine's internal nearest
+ * score (`kernels/distance.ts`: Euclid is the negated distance, not its square).
+ */
+function nearestScore(metric: Metric, score: number): number {
+  return metric === 'l2' ? -Math.sqrt(Math.max(0, -score)) : score;
 }

@@ -10,6 +10,7 @@ import { pointRoutes } from './points.js';
 import { queryRoutes } from './query.js';
 import { serviceRoutes } from './service.js';
 import { snapshotRoutes } from './snapshots.js';
+import { vectorMemoryRoutes } from './vector-memory.js';
 
 /** What every route module receives. */
 export interface RouteContext {
@@ -27,6 +28,7 @@ export async function registerRoutes(app: FastifyInstance, context: RouteContext
   serviceRoutes(scope);
   collectionRoutes(scope);
   optimizerRoutes(scope);
+  vectorMemoryRoutes(scope);
   pointRoutes(scope);
   queryRoutes(scope);
   legacyRoutes(scope);
