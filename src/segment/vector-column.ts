@@ -4,10 +4,11 @@
  * presence byte per offset, since a point may lack a named vector. Vector `o` is at
  * `data[base + o * dim ..]`; `data` and `base` follow the store when it grows.
  *
- * A column of an appendable segment owns its store and grows with it. A column of a sealed
- * segment is a fixed view over the store its HNSW index reads ({@link VectorColumn.over}), so the
- * vectors are held once; it never grows, and a cleared vector keeps its data, because a deleted
- * node still routes graph searches.
+ * A column of an appendable segment owns its store (made with its first vector, so an empty
+ * segment costs no WASM memory) and grows with it. A column of a sealed segment is a fixed view
+ * over the store its HNSW index reads ({@link VectorColumn.over}), so the vectors are held once;
+ * it never grows, and a cleared vector keeps its data, because a deleted node still routes graph
+ * searches.
  */
 import { type VectorStore, createVectorStore } from '../kernels/vector-store.js';
 
@@ -21,18 +22,38 @@ export class VectorColumn {
   base = 0;
   /** 1 where the point at that offset has this vector. */
   present: Uint8Array;
-  /** The store holding the vectors (offsets without a vector hold zeros or stale data). */
-  readonly store: VectorStore;
   /** `true` for a sealed segment's view: no growth. */
   private readonly fixed: boolean;
+  private owned: VectorStore | undefined;
   private zeros: Float32Array | undefined;
+  private readonly capacity: number;
 
   constructor(dim: number, capacity = 16, store?: VectorStore) {
     this.dim = dim;
     this.fixed = store !== undefined;
-    this.store = store ?? createVectorStore({ dim, initialCapacity: capacity });
-    this.refresh();
+    this.owned = store;
+    this.capacity = capacity;
+    if (store !== undefined) this.refresh();
+    else this.data = new Float32Array(0);
     this.present = new Uint8Array(capacity);
+  }
+
+  /**
+   * The store holding the vectors (offsets without a vector hold zeros or stale data). An
+   * appendable column creates it with its first vector: a segment or collection that never
+   * gets one costs no WASM memory.
+   */
+  get store(): VectorStore {
+    if (this.owned === undefined) {
+      this.owned = createVectorStore({ dim: this.dim, initialCapacity: this.capacity });
+      this.refresh();
+    }
+    return this.owned;
+  }
+
+  /** `true` while no vector was ever stored. */
+  get empty(): boolean {
+    return this.owned === undefined || this.owned.count === 0;
   }
 
   /**
@@ -47,7 +68,7 @@ export class VectorColumn {
 
   /** Re-reads the store's array (it moves when the store grows). */
   private refresh(): void {
-    const view = this.store.view();
+    const view = this.owned!.view();
     this.data = view.data;
     this.base = view.base;
   }

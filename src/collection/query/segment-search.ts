@@ -130,8 +130,8 @@ function exactScan(
   const distance = collection.specs.find((s) => s.name === o.vector)!.distance;
   if (offsets === undefined) {
     // Every offset: the SIMD kernels score the store in place.
+    if (column.empty) return;
     const store = column.store;
-    if (store.count === 0) return;
     const found = flatSearch({
       store,
       metric: metricOf(distance),
