@@ -10,10 +10,13 @@
  * segments/seg-<id>-<seq>.qvr  checked file QSEG per segment (collection/segment-codec.ts)
  * segments/hnsw-<id>-<seq>-<n>.qvr  checked file QHNS per graph of a sealed segment
  *                              (collection/index-file.ts)
+ * segments/vec-<id>-<seq>-<n>.qvr   checked file QVEC per dense vector kept on disk
+ *                              (`on_disk: true`) of a sealed segment (storage/vector-file.ts)
  * ```
  * Manifest body (MessagePack): `{ seq, coveredOp, coveredLsn, segments: string[],
- * indexes?: string[], dead?: { [segment file]: Uint8Array } }` (`indexes`: the index files the
- * segments name; `dead`: for each sealed segment, its deleted offsets as a bitset).
+ * indexes?: string[], vectors?: string[], dead?: { [segment file]: Uint8Array } }` (`indexes`,
+ * `vectors`: the index and vector files the segments name; `dead`: for each sealed segment, its
+ * deleted offsets as a bitset).
  *
  * Rules:
  * - A checkpoint writes only segments that changed since the last one (new file names, never
@@ -27,6 +30,11 @@
  * - A sealed segment's index file is written once and shared by later checkpoints. One that is
  *   missing or damaged at open is rebuilt from the segment's vectors there and then, and
  *   reported in `repairs`; the next checkpoint writes it again.
+ * - A sealed segment's vector file (originals of an `on_disk` vector) is written once too, before
+ *   the segment file naming it; once persisted, the segment's column reads it by offset instead
+ *   of holding the vectors (collection/on-disk-vectors.ts). One that is missing or damaged at
+ *   open cannot be rebuilt: that checkpoint is unusable, and if no older one is, opening fails
+ *   with `CORRUPT_DATA` naming the file.
  * - Replay is idempotent: each record names the op number of its first operation, and records
  *   whose operations are already in the state are skipped.
  */
@@ -42,6 +50,7 @@ import type { FileSystem } from '../storage/file-system.js';
 import { joinPath } from '../storage/file-system.js';
 import { Wal } from '../storage/wal.js';
 import type { PlainSegment } from '../segment/plain-segment.js';
+import { VectorColumn } from '../segment/vector-column.js';
 import type { HnswIndex } from '../index/hnsw.js';
 import type { Schemas } from '../api/wire.js';
 import { Collection } from './collection.js';
@@ -51,6 +60,14 @@ import { decodeIndexFile, encodeIndexFile } from './index-file.js';
 import { decodeOps, encodeOps } from './op-codec.js';
 import type { CollectionOp } from './operations.js';
 import { buildGraph } from './segment-builder.js';
+import {
+  type OpenedVectorFile,
+  columnData,
+  isLostVectors,
+  openVectorFile,
+  vectorOnDisk,
+} from './on-disk-vectors.js';
+import { encodeVectorFile } from '../storage/vector-file.js';
 import { buildSegmentCodes, effectiveQuantization } from '../quantization/segment-codes.js';
 import {
   type DecodedSegment,
@@ -72,6 +89,7 @@ interface Manifest {
   coveredLsn: number;
   segments: string[];
   indexes?: string[];
+  vectors?: string[];
   dead?: Record<string, Uint8Array>;
 }
 
@@ -95,11 +113,28 @@ async function sealDecoded(
     segDir: string;
     specs: VectorSpec[];
     config: Schemas['CollectionConfig'];
+    /** Receives each vector file opened (name and handle). */
+    opened: (column: VectorColumn, file: string, handle: OpenedVectorFile) => void;
   },
 ): Promise<{ loaded: Map<HnswIndex, string>; repairs: string[] }> {
   const { segment, indexFiles } = decoded;
   const loaded = new Map<HnswIndex, string>();
   const repairs: string[] = [];
+  for (const [name, { file, present }] of decoded.vectorFiles ?? []) {
+    const spec = options.specs.find((s) => s.name === name);
+    if (spec === undefined) continue;
+    const handle = await openVectorFile({
+      fs: options.fs,
+      path: joinPath(options.segDir, file),
+      dim: spec.size,
+      count: segment.size,
+      label: `segment ${segment.id} (${name === '' ? 'the unnamed vector' : `vector "${name}"`})`,
+    });
+    const column = VectorColumn.onDisk(handle.store, present);
+    for (let o = 0; o < segment.size; o++) if (!segment.isLive(o)) column.clear(o);
+    segment.columns.set(name, column);
+    options.opened(column, file, handle);
+  }
   const indexes = new Map<string, HnswIndex>();
   for (const [name, file] of Object.entries(indexFiles ?? {})) {
     const column = segment.columns.get(name);
@@ -132,8 +167,11 @@ async function sealDecoded(
     const column = segment.columns.get(name);
     const spec = options.specs.find((s) => s.name === name);
     if (column?.store === undefined || spec === undefined) continue;
+    // Originals on disk are read once, in full, to train and encode; then dropped.
+    const data = column.isOnDisk ? columnData(column, segment.size) : undefined;
+    const { dim, count } = column.store;
     const codes = buildSegmentCodes({
-      store: column.store,
+      store: data === undefined ? column.store : { dim, count, view: () => ({ data, base: 0 }) },
       present: column.present,
       distance: spec.distance,
       config: effectiveQuantization(options.config, name),
@@ -182,6 +220,10 @@ export class CollectionStore {
   private written = new WeakMap<PlainSegment, { mutations: number; file: string }>();
   /** Graph → the index file holding it. */
   private indexWritten = new WeakMap<HnswIndex, string>();
+  /** Column read from a vector file → that file. */
+  private vectorWritten = new WeakMap<VectorColumn, string>();
+  /** Open vector files by name: closed once no kept checkpoint names them, or on close. */
+  private readonly vectorHandles = new Map<string, OpenedVectorFile>();
   private running: Promise<void> | undefined;
   /** Segment files a snapshot is copying: not deleted until released. */
   private readonly pinned = new Map<string, number>();
@@ -217,9 +259,14 @@ export class CollectionStore {
           segments: PlainSegment[];
           files: Map<PlainSegment, string>;
           indexes: Map<HnswIndex, string>;
+          vectors: Map<VectorColumn, string>;
         }
       | undefined;
     let fallback: Manifest | undefined;
+    /** Vector files opened by the checkpoint being loaded (closed if it proves unusable). */
+    let handles: { column: VectorColumn; file: string; handle: OpenedVectorFile }[] = [];
+    /** The first vector file found lost: fatal when no checkpoint is usable. */
+    let lostVectors: QuiverError | undefined;
     for (const name of manifests) {
       try {
         const path = joinPath(dir, name);
@@ -253,19 +300,30 @@ export class CollectionStore {
         const indexes = new Map<HnswIndex, string>();
         for (const one of decoded) {
           if (one.indexFiles === undefined) continue;
-          const sealed = await sealDecoded(one, { fs, segDir, specs, config: options.config });
+          const sealed = await sealDecoded(one, {
+            fs,
+            segDir,
+            specs,
+            config: options.config,
+            opened: (column, file, handle) => handles.push({ column, file, handle }),
+          });
           for (const [index, file] of sealed.loaded) indexes.set(index, file);
           repairs.push(...sealed.repairs);
         }
-        loaded = { manifest, segments, files, indexes };
+        const vectors = new Map(handles.map((h) => [h.column, h.file]));
+        loaded = { manifest, segments, files, indexes, vectors };
       } catch (err) {
         if (loaded !== undefined) break;
+        for (const h of handles) h.handle.close();
+        handles = [];
+        if (isLostVectors(err)) lostVectors ??= err as QuiverError;
         const why = err instanceof Error ? err.message : String(err);
         repairs.push(
           `checkpoint ${name} is unusable (${why}); falling back to an older checkpoint and a longer replay`,
         );
       }
     }
+    if (loaded === undefined && lostVectors !== undefined) throw lostVectors;
     if (manifests.length > 0 && loaded === undefined) {
       repairs.push('no usable checkpoint; rebuilding from the whole write-ahead log');
     }
@@ -292,6 +350,8 @@ export class CollectionStore {
       store.written.set(segment, { mutations: segment.mutations, file });
     }
     for (const [index, file] of loaded?.indexes ?? []) store.indexWritten.set(index, file);
+    for (const [column, file] of loaded?.vectors ?? []) store.vectorWritten.set(column, file);
+    for (const h of handles) store.vectorHandles.set(h.file, h.handle);
     store.current = loaded?.manifest;
     store.previous = fallback;
     const replayed = await store.replay(collection);
@@ -383,8 +443,11 @@ export class CollectionStore {
     const toWrite: { file: string; bytes: Uint8Array; segment: PlainSegment; mutations: number }[] =
       [];
     const indexWrites: { file: string; bytes: Uint8Array; index: HnswIndex }[] = [];
+    const vectorWrites: { file: string; bytes: Uint8Array; segment: PlainSegment; name: string }[] =
+      [];
     const files: string[] = [];
     const indexFiles: string[] = [];
+    const vectorFiles: string[] = [];
     const dead: Record<string, Uint8Array> = {};
     for (const segment of collection.segments) {
       if (segment.liveCount === 0) continue;
@@ -402,9 +465,25 @@ export class CollectionStore {
         named[name] = file;
         indexFiles.push(file);
       }
+      // Vector files: those a column already reads, and new ones for on_disk vectors.
+      const onDisk: Record<string, string> = {};
       const prior = this.written.get(segment);
       const unchanged = segment.sealed || prior?.mutations === segment.mutations;
-      if (prior !== undefined && unchanged && !newIndex) {
+      const rewrite = prior === undefined || !unchanged || newIndex;
+      for (const [name, column] of segment.columns) {
+        if (!segment.sealed) break;
+        let file = this.vectorWritten.get(column);
+        if (file === undefined && rewrite && vectorOnDisk(collection.config, name)) {
+          file = `vec-${segment.id}-${seq}-${vectorWrites.length}.qvr`;
+          const data = columnData(column, segment.size);
+          const bytes = encodeVectorFile({ dim: column.dim, count: segment.size, data });
+          vectorWrites.push({ file, bytes, segment, name });
+        }
+        if (file === undefined) continue;
+        onDisk[name] = file;
+        vectorFiles.push(file);
+      }
+      if (!rewrite) {
         files.push(prior.file);
         if (segment.sealed) dead[prior.file] = deadBits(segment);
         continue;
@@ -413,7 +492,7 @@ export class CollectionStore {
       if (segment.sealed) dead[file] = deadBits(segment);
       toWrite.push({
         file,
-        bytes: encodeSegment(segment, named),
+        bytes: encodeSegment(segment, named, onDisk),
         segment,
         mutations: segment.mutations,
       });
@@ -425,6 +504,7 @@ export class CollectionStore {
       coveredLsn: this.wal.assignedLsn,
       segments: files,
       indexes: indexFiles,
+      vectors: vectorFiles,
       dead,
     };
     const walSize = this.wal.sizeBytes;
@@ -433,6 +513,8 @@ export class CollectionStore {
     const segDir = joinPath(this.dir, 'segments');
     // Index files before the segment files naming them, all before the manifest.
     for (const w of indexWrites)
+      await writeFileAtomic({ fs: this.fs, path: joinPath(segDir, w.file), bytes: w.bytes });
+    for (const w of vectorWrites)
       await writeFileAtomic({ fs: this.fs, path: joinPath(segDir, w.file), bytes: w.bytes });
     for (const w of toWrite)
       await writeFileAtomic({ fs: this.fs, path: joinPath(segDir, w.file), bytes: w.bytes });
@@ -451,7 +533,29 @@ export class CollectionStore {
     this.previous = this.current;
     this.current = manifest;
     this.walBytesAtCheckpoint = walSize;
+    for (const w of vectorWrites) await this.moveToDisk(w.segment, w.name, w.file);
     await this.removeUnreferenced();
+  }
+
+  /**
+   * Swaps the in-memory column of vector `name` of a sealed segment just persisted for a reader
+   * of its vector file `file`, and points the segment's graph at it: the originals leave memory.
+   */
+  private async moveToDisk(segment: PlainSegment, name: string, file: string): Promise<void> {
+    const column = segment.columns.get(name);
+    if (column === undefined || column.isOnDisk) return;
+    const handle = await openVectorFile({
+      fs: this.fs,
+      path: joinPath(this.dir, 'segments', file),
+      dim: column.dim,
+      count: segment.size,
+      label: `segment ${segment.id} (${name === '' ? 'the unnamed vector' : `vector "${name}"`})`,
+    });
+    const moved = VectorColumn.onDisk(handle.store, column.present);
+    segment.indexes.get(name)?.moveTo(handle.store);
+    segment.columns.set(name, moved);
+    this.vectorWritten.set(moved, file);
+    this.vectorHandles.set(file, handle);
   }
 
   /**
@@ -461,7 +565,7 @@ export class CollectionStore {
   async pinCheckpoint(collection: Collection): Promise<{
     coveredOp: number;
     files: string[];
-    /** Index files of the sealed segments: name and path. */
+    /** Index and vector files of the sealed segments: name and path. */
     indexFiles: { name: string; path: string }[];
     read: (path: string) => Promise<Uint8Array>;
     release: () => void;
@@ -469,7 +573,8 @@ export class CollectionStore {
     await this.checkpoint(collection);
     const manifest = this.current!;
     const segDir = joinPath(this.dir, 'segments');
-    const indexNames = [...(manifest.indexes ?? [])];
+    // Vector files travel with the index files: both are named side files of sealed segments.
+    const indexNames = [...(manifest.indexes ?? []), ...(manifest.vectors ?? [])];
     const files = [...manifest.segments, ...indexNames];
     for (const f of files) this.pinned.set(f, (this.pinned.get(f) ?? 0) + 1);
     let released = false;
@@ -514,15 +619,17 @@ export class CollectionStore {
     const segDir = joinPath(dir, 'segments');
     await fs.mkdirp(segDir);
     const indexNames: string[] = [];
+    const vectorNames: string[] = [];
     for (const { name, bytes } of options.indexes ?? []) {
-      if (!/^hnsw-[0-9]+-[0-9]+-[0-9]+\.qvr$/.test(name)) {
+      if (/^vec-[0-9]+-[0-9]+-[0-9]+\.qvr$/.test(name)) vectorNames.push(name);
+      else if (!/^hnsw-[0-9]+-[0-9]+-[0-9]+\.qvr$/.test(name)) {
         throw new QuiverError(
           'CORRUPT_DATA',
           `index file name ${JSON.stringify(name)} is not valid`,
         );
       }
       await writeFileAtomic({ fs, path: joinPath(segDir, name), bytes });
-      indexNames.push(name);
+      if (!name.startsWith('vec-')) indexNames.push(name);
     }
     const names: string[] = [];
     for (const [i, bytes] of options.segments.entries()) {
@@ -536,6 +643,7 @@ export class CollectionStore {
       coveredLsn: 0,
       segments: names,
       indexes: indexNames,
+      vectors: vectorNames,
     };
     const body = encodeCheckedFile({
       magic: MANIFEST_MAGIC,
@@ -554,9 +662,16 @@ export class CollectionStore {
       ...(this.previous?.segments ?? []),
       ...(this.current?.indexes ?? []),
       ...(this.previous?.indexes ?? []),
+      ...(this.current?.vectors ?? []),
+      ...(this.previous?.vectors ?? []),
       ...this.pinned.keys(),
     ]);
     const segDir = joinPath(this.dir, 'segments');
+    for (const [name, handle] of this.vectorHandles) {
+      if (keep.has(name)) continue;
+      handle.close();
+      this.vectorHandles.delete(name);
+    }
     for (const name of await this.fs.list(segDir)) {
       if (!keep.has(name)) await this.fs.remove(joinPath(segDir, name));
     }
@@ -573,6 +688,8 @@ export class CollectionStore {
   /** Waits for in-flight log writes, then closes the log. Call `checkpoint` first for a clean close. */
   async close(): Promise<void> {
     if (this.running !== undefined) await this.running.catch(() => undefined);
+    for (const handle of this.vectorHandles.values()) handle.close();
+    this.vectorHandles.clear();
     await this.wal.close();
   }
 }

@@ -7,7 +7,10 @@
  * Version 2, sealed segments: every offset is written, dead ones too, because the segment's
  * HNSW graphs (saved in their own index files, collection/index-file.ts) are keyed by offset and
  * route through deleted nodes, whose vectors they still read. The body adds
- * `live: Uint8Array` (1 per live offset) and `indexes: { [vector name]: index file name }`.
+ * `live: Uint8Array` (1 per live offset) and `indexes: { [vector name]: index file name }`, and
+ * optionally `vectorFiles: { [vector name]: vector file name }`: a dense vector kept on disk
+ * (`on_disk: true`) has its originals in that QVEC file (storage/vector-file.ts) instead, and
+ * its entry in `vectors` holds an empty `data`.
  *
  * File: a checked file (magic `QSEG`; see storage/checked-file.ts) whose body is
  * MessagePack:
@@ -51,6 +54,8 @@ interface SegmentBody {
   live?: Uint8Array;
   /** Version 2: index file of each indexed vector name. */
   indexes?: Record<string, string>;
+  /** Version 2: vector file of each dense vector kept on disk. */
+  vectorFiles?: Record<string, string>;
 }
 
 /** A decoded segment; a sealed one still needs its indexes loaded and `seal()` called. */
@@ -58,6 +63,11 @@ export interface DecodedSegment {
   segment: PlainSegment;
   /** Set for a sealed segment: its index files by vector name. */
   indexFiles: Record<string, string> | undefined;
+  /**
+   * Dense vectors of a sealed segment whose originals are in a vector file: the file name and
+   * the presence map. Their columns are not set; the caller opens the file.
+   */
+  vectorFiles?: Map<string, { file: string; present: Uint8Array }>;
 }
 
 function bytes(view: Float32Array | Uint32Array): Uint8Array {
@@ -79,6 +89,7 @@ function u32s(b: Uint8Array): Uint32Array {
 export function encodeSegment(
   segment: PlainSegment,
   indexFiles: Record<string, string> = {},
+  vectorFiles: Record<string, string> = {},
 ): Uint8Array {
   const live: number[] = [];
   for (let offset = 0; offset < segment.size; offset++)
@@ -91,9 +102,14 @@ export function encodeSegment(
     vectors: {},
   };
   for (const [name, column] of segment.columns) {
-    const data = new Float32Array(live.length * column.dim);
+    const elsewhere = segment.sealed && vectorFiles[name] !== undefined;
+    const data = new Float32Array(elsewhere ? 0 : live.length * column.dim);
     const present = new Uint8Array(live.length);
     live.forEach((o, i) => {
+      if (elsewhere) {
+        if (column.has(o)) present[i] = 1;
+        return;
+      }
       // A sealed segment keeps the vectors of deleted points: its graphs route through them.
       if (segment.sealed || column.has(o)) data.set(column.raw(o), i * column.dim);
       if (column.has(o)) present[i] = 1;
@@ -146,6 +162,8 @@ export function encodeSegment(
   if (segment.sealed) {
     body.live = Uint8Array.from(live, (o) => (segment.isLive(o) ? 1 : 0));
     body.indexes = indexFiles;
+    const named = Object.entries(vectorFiles).filter(([name]) => segment.columns.has(name));
+    if (named.length > 0) body.vectorFiles = Object.fromEntries(named);
   }
   return encodeCheckedFile({
     magic: MAGIC,
@@ -296,11 +314,17 @@ export function decodeSegment(
   }
   if (!sealed) return { segment, indexFiles: undefined };
   for (let i = 0; i < count; i++) if (body.live![i] !== 1) segment.remove(i);
+  const vectorFiles = new Map<string, { file: string; present: Uint8Array }>();
   // Dense vectors of a sealed segment go into vector stores its graphs read in place.
   for (const [name, col] of dense) {
+    const file = body.vectorFiles?.[name];
+    if (file !== undefined) {
+      vectorFiles.set(name, { file, present: Uint8Array.from(col.present) });
+      continue;
+    }
     const store = createVectorStore({ dim: col.dim, initialCapacity: Math.max(1, count) });
     for (let i = 0; i < count; i++) store.append(col.data.subarray(i * col.dim, (i + 1) * col.dim));
     segment.columns.set(name, VectorColumn.over(store, Uint8Array.from(col.present)));
   }
-  return { segment, indexFiles: body.indexes ?? {} };
+  return { segment, indexFiles: body.indexes ?? {}, vectorFiles };
 }

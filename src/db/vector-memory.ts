@@ -14,7 +14,10 @@ export interface VectorMemoryInfo {
   dim: number;
   /** Bytes of the float32 originals held in memory. */
   original_bytes: number;
-  /** Bytes of the originals kept on disk instead (0 while every segment keeps them in memory). */
+  /**
+   * Bytes of the originals kept on disk instead, in vector files read by offset (sealed segments
+   * of a persistent collection whose vector has `on_disk: true`, once persisted).
+   */
   original_bytes_on_disk: number;
   /** Bytes of quantized codes and their correction terms (sealed, quantized segments only). */
   quantized_bytes: number;
@@ -49,7 +52,8 @@ export function vectorMemory(collection: Collection): VectorMemoryReport {
       info.vectors += count;
       // A sealed column holds a slot for every offset (deleted ones still route the graph).
       const slots = segment.sealed ? column.present.length : count;
-      info.original_bytes += slots * spec.size * 4;
+      if (column.isOnDisk) info.original_bytes_on_disk += slots * spec.size * 4;
+      else info.original_bytes += slots * spec.size * 4;
       const codes = segment.quantized.get(spec.name);
       if (codes !== undefined) {
         info.quantized_bytes += codes.vectorBytes;

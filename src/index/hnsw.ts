@@ -76,13 +76,13 @@ interface Restored {
 export class HnswIndex {
   /** Options with defaults applied. */
   readonly options: ResolvedHnswOptions;
-  /** Where the vectors live. */
-  readonly store: VectorStore;
+  /** Where the vectors live (see {@link moveTo}). */
+  store: VectorStore;
   /** @internal The graph arrays (read by integrity checks and serialization). */
   readonly graph: HnswGraph;
   /** @internal The level generator; its state is saved with the index. */
   readonly random: SeededRandom;
-  private readonly scorer: Scorer;
+  private scorer: Scorer;
   /** The scorer of the walk in progress: {@link scorer}, or a search's own. */
   private traversal: TraversalScorer;
   private readonly visited: VisitedSet;
@@ -117,6 +117,21 @@ export class HnswIndex {
     this.sortedScores = new Float64Array(efConstruct + 1);
     this.pruneIds = new Uint32Array(2 * m + 2);
     this.pruneScores = new Float64Array(2 * m + 2);
+  }
+
+  /**
+   * Reads the vectors from `store` from now on: the same vectors held elsewhere (a sealed
+   * segment's originals moved to a vector file once it is persisted, `on_disk: true`).
+   */
+  moveTo(store: VectorStore): void {
+    if (store.dim !== this.options.dim || store.count < this.store.count) {
+      throw new RangeError(
+        `cannot move an HNSW index of ${this.store.count} vectors of ${this.options.dim} floats to a store of ${store.count} of ${store.dim}`,
+      );
+    }
+    this.store = store;
+    this.scorer = store.scorer(this.options.metric);
+    this.traversal = this.scorer;
   }
 
   /** Nodes in the index, deleted ones included. */

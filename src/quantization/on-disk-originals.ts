@@ -11,7 +11,7 @@
 import type { Metric } from '../kernels/metric.js';
 import { BATCH_CAPACITY } from '../kernels/batch.js';
 import { dot, l1, l2Squared } from '../kernels/scalar.js';
-import type { TraversalScorer } from '../kernels/vector-store.js';
+import type { Scorer, TraversalScorer, VectorStore } from '../kernels/vector-store.js';
 import type { RandomAccessFile } from '../storage/random-access-file.js';
 import type { VectorFileHeader } from '../storage/vector-file.js';
 import {
@@ -78,4 +78,63 @@ export class OnDiskOriginals implements OriginalVectors {
       scoreOne: score,
     };
   }
+}
+
+/**
+ * The originals of a vector file as a read-only {@link VectorStore}, so a sealed segment's column
+ * and graph can use them where they used a store in memory (`on_disk: true`). Every score reads
+ * the vector it needs by offset; nothing but the query and one vector is held. Writes and
+ * {@link VectorStore.view} (a whole-store array) are refused: such a store is never appended to,
+ * never scanned in place by the SIMD kernels, and never published to search workers.
+ */
+export function onDiskStore(originals: OnDiskOriginals): VectorStore {
+  const { dim, count } = originals;
+  const refuse = (what: string): never => {
+    throw new RangeError(`${what}: the vectors of this store are read from disk and immutable`);
+  };
+  const scorer = (metric: Metric): Scorer => {
+    const query = new Float32Array(dim);
+    const other = new Float32Array(dim);
+    const ids = new Uint32Array(BATCH_CAPACITY);
+    const scores = new Float32Array(BATCH_CAPACITY);
+    const between = (a: Float32Array, b: Float32Array): number => {
+      if (metric === 'dot') return dot(a, 0, b, 0, dim);
+      if (metric === 'l2') return -l2Squared(a, 0, b, 0, dim);
+      return -l1(a, 0, b, 0, dim);
+    };
+    const scoreOne = (offset: number): number => between(query, originals.read(offset));
+    return {
+      metric,
+      setQuery: (q) => query.set(q),
+      setQueryStored: (offset) => query.set(originals.read(offset)),
+      ids: () => ids,
+      scores: () => scores,
+      scoreBatch: (n) => {
+        for (let i = 0; i < n; i++) scores[i] = scoreOne(ids[i]!);
+      },
+      scoreBatchFrom: (offset, n) => {
+        other.set(originals.read(offset));
+        for (let i = 0; i < n; i++) scores[i] = between(other, originals.read(ids[i]!));
+      },
+      scoreRange: (start, n) => {
+        for (let i = 0; i < n; i++) scores[i] = scoreOne(start + i);
+      },
+      scoreOne,
+      scorePair: (a, b) => {
+        other.set(originals.read(a));
+        return between(other, originals.read(b));
+      },
+    };
+  };
+  return {
+    kind: 'scalar',
+    dim,
+    count,
+    append: () => refuse('append'),
+    set: () => refuse('set'),
+    get: (offset) => originals.read(offset).slice(),
+    reserve: () => undefined,
+    scorer,
+    view: () => refuse('view'),
+  };
 }

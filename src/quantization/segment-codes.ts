@@ -38,8 +38,11 @@ export function effectiveQuantization(
 
 /** Options for {@link buildSegmentCodes}. */
 export interface SegmentCodesOptions {
-  /** The sealed segment's originals for one vector name (offset i = the segment's offset i). */
-  store: VectorStore;
+  /**
+   * The sealed segment's originals for one vector name (offset i = the segment's offset i): a
+   * store in memory, or the vectors of one read from disk laid out the same way.
+   */
+  store: Pick<VectorStore, 'dim' | 'count' | 'view'>;
   /** `present[i] === 1` where offset i has this vector; other offsets are never sampled. */
   present: Uint8Array;
   /** The vector's distance. */

@@ -9,6 +9,9 @@
  * over the store its HNSW index reads ({@link VectorColumn.over}), so the vectors are held once;
  * it never grows, and a cleared vector keeps its data, because a deleted node still routes graph
  * searches.
+ *
+ * A sealed column may instead read its vectors from a file ({@link VectorColumn.onDisk},
+ * `on_disk: true`): then `data` is empty and {@link VectorColumn.raw} reads the vector by offset.
  */
 import { type VectorStore, createVectorStore } from '../kernels/vector-store.js';
 
@@ -22,18 +25,21 @@ export class VectorColumn {
   base = 0;
   /** 1 where the point at that offset has this vector. */
   present: Uint8Array;
+  /** `true` when the vectors are read from a file (see the module comment). */
+  readonly isOnDisk: boolean;
   /** `true` for a sealed segment's view: no growth. */
   private readonly fixed: boolean;
   private owned: VectorStore | undefined;
   private zeros: Float32Array | undefined;
   private readonly capacity: number;
 
-  constructor(dim: number, capacity = 16, store?: VectorStore) {
+  constructor(dim: number, capacity = 16, store?: VectorStore, onDisk = false) {
     this.dim = dim;
     this.fixed = store !== undefined;
+    this.isOnDisk = onDisk;
     this.owned = store;
     this.capacity = capacity;
-    if (store !== undefined) this.refresh();
+    if (store !== undefined && !onDisk) this.refresh();
     else this.data = new Float32Array(0);
     this.present = new Uint8Array(capacity);
   }
@@ -62,6 +68,16 @@ export class VectorColumn {
    */
   static over(store: VectorStore, present: Uint8Array): VectorColumn {
     const column = new VectorColumn(store.dim, present.length, store);
+    column.present = present;
+    return column;
+  }
+
+  /**
+   * A fixed-size column over a store that reads its vectors from a file (`onDiskStore`): the
+   * same as {@link VectorColumn.over}, without an array in memory.
+   */
+  static onDisk(store: VectorStore, present: Uint8Array): VectorColumn {
+    const column = new VectorColumn(store.dim, present.length, store, true);
     column.present = present;
     return column;
   }
@@ -115,8 +131,12 @@ export class VectorColumn {
     return this.raw(offset).slice();
   }
 
-  /** A view of the vector data at `offset`, present or not (do not mutate). */
+  /**
+   * A view of the vector data at `offset`, present or not (do not mutate). For a column on disk,
+   * a copy read from the file.
+   */
   raw(offset: number): Float32Array {
+    if (this.isOnDisk) return this.owned!.get(offset);
     const start = this.base + offset * this.dim;
     return this.data.subarray(start, start + this.dim);
   }

@@ -154,7 +154,9 @@ function exactScan(
     deadline.tick();
     list.push(offset);
     if (!column.has(offset) || !segment.isLive(offset)) continue;
-    const s = score(o.query, data, base + offset * dim, dim);
+    const s = column.isOnDisk
+      ? score(o.query, column.raw(offset), 0, dim)
+      : score(o.query, data, base + offset * dim, dim);
     if (best.size === k && -s >= best.topKey()) continue;
     if (!passes(offset)) continue;
     best.push(-s, offset);
@@ -225,8 +227,9 @@ function searchSegment(o: SegmentSearchOptions, segment: PlainSegment): SegmentS
     searchWithCodes(o, segment, index, quantized, qp, { k, ef, accept, live });
     return 'hnsw';
   }
+  // Originals read from disk are not copied into workers' shared memory.
   const ahead =
-    accept === undefined
+    accept === undefined && segment.columns.get(o.vector)?.isOnDisk !== true
       ? o.presearch?.take({ segment, vector: o.vector, index, query: o.query, k, ef })
       : undefined;
   if (ahead === 'deferred') return 'hnsw';

@@ -57,6 +57,7 @@ class DenseSpace implements VectorSpace {
     const column = loc.segment.columns.get(this.name);
     if (column === undefined || !column.has(loc.offset) || query.kind !== 'dense') return undefined;
     const dim = this.spec.size;
+    if (column.isOnDisk) return this.fn(query.data, column.raw(loc.offset), 0, dim);
     return this.fn(query.data, column.data, column.base + loc.offset * dim, dim);
   }
 
