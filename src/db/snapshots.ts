@@ -26,7 +26,7 @@ export interface CollectionFrame {
 export interface ArchivedCollection {
   meta: CollectionFrame;
   segments: Uint8Array[];
-  /** HNSW index files of the sealed segments, by file name. */
+  /** HNSW index files and vector files (`on_disk`) of the sealed segments, by file name. */
   indexes: { name: string; bytes: Uint8Array }[];
 }
 

@@ -11,8 +11,9 @@
  * only, first), 2 = collection (MessagePack `{ name, config, payloadIndexes, lastOp }`, starts a
  * collection), 3 = segment (a QSEG segment file of the collection begun last), 4 = end
  * (MessagePack `{ frames }`, the count of frames before it: a truncated archive is detected),
- * 5 = index (an HNSW index file of the collection begun last: u16 name length, the file name
- * in UTF-8, then the file's bytes).
+ * 5 = index (a named side file of a sealed segment of the collection begun last, an HNSW
+ * index file `hnsw-*.qvr` or a vector file `vec-*.qvr` of an `on_disk` vector: u16 name length,
+ * the file name in UTF-8, then the file's bytes).
  * The archive's SHA-256 is kept beside it in `<name>.checksum` (hex), as Qdrant does.
  */
 import { sha256 } from '@noble/hashes/sha256';
