@@ -7,8 +7,9 @@
  * is built and indexed once on disk, then reopened with 0 (main thread only), 1 and 2 search
  * threads (`--threads 1,2`). For each: queries per second of `queryBatch` (`--batch` queries
  * per request, `--batches` requests after a warm-up), whether every answer equals the
- * main-thread one, and the event-loop lag (perf_hooks monitorEventLoopDelay: p50/p99/max) while
- * the batches run: the main thread is free while the workers search.
+ * main-thread one, the main thread's busy time per batch (event-loop utilization), and the
+ * event-loop lag (perf_hooks monitorEventLoopDelay: p50/p99/max) while the batches run: the main
+ * thread is free while the workers search.
  * Then, in memory, the event-loop lag while the background optimizer indexes the collection
  * (cooperative slices) and single queries keep arriving every 5 ms: their latency p50/p99.
  * Writes bench/results/parallel.json.
@@ -17,7 +18,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Quiver } from '../src/index.js';
@@ -103,12 +104,14 @@ async function throughput(): Promise<Record<string, unknown>[]> {
       const h = monitorEventLoopDelay({ resolution: 1 });
       const answers: unknown[] = [];
       h.enable();
+      const elu = performance.eventLoopUtilization();
       const t0 = performance.now();
       for (const r of requests.slice(2)) {
         answers.push(await db.queryBatch('bench', r));
         await turn();
       }
       const elapsed = performance.now() - t0;
+      const busy = performance.eventLoopUtilization(elu).active;
       h.disable();
       if (threads === 0) expected = answers;
       const same = JSON.stringify(answers) === JSON.stringify(expected);
@@ -117,6 +120,8 @@ async function throughput(): Promise<Record<string, unknown>[]> {
         qps: Math.round((batches * batchSize) / (elapsed / 1000)),
         speedup: 0,
         same_answers: same,
+        // Main-thread time per batch: what the pool takes off the event loop.
+        main_busy_ms_per_batch: +(busy / batches).toFixed(2),
         ...lagOf(h),
       });
       await db.close();
@@ -181,6 +186,9 @@ if (child >= 0) {
 const out: Record<string, unknown> = {
   date: new Date().toISOString().slice(0, 10),
   node: process.version,
+  // Figures from a machine shared with other work are noise: these say how shared it was.
+  cores: cpus().length,
+  load_average_1m: +loadavg()[0]!.toFixed(1),
   scale: small ? 'small' : 'full',
   points,
   dim,

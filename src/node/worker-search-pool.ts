@@ -131,13 +131,13 @@ export class WorkerSearchPool implements SearchPool {
     const seq = ++this.seq;
     return new Promise<Uint32Array[]>((resolve, reject) => {
       slot.pending.set(seq, { resolve, reject });
-      worker.ref();
       const packed = packTasks(tasks);
       const message: SearchMessage = { type: 'search', seq, tasks: packed };
       worker.postMessage(message, [
         packed.meta.buffer as ArrayBuffer,
         packed.queries.buffer as ArrayBuffer,
       ]);
+      worker.ref();
     });
   }
 
