@@ -146,8 +146,15 @@ test('a worker that dies mid-search: the query falls back to the main thread, ne
   const batch = { searches: searches(random, 10) };
   const expected = await single.queryBatch('c', batch);
   assert.deepEqual(await parallel.queryBatch('c', batch), expected);
-  // The searches are posted before queryBatch first awaits; kill every worker right after.
-  const other = { searches: searches(random, 10) };
+  // The searches are posted before queryBatch first awaits; kill every worker right after. The
+  // batch is wide (ef over the whole graph), so the workers are still busy with it.
+  const other = {
+    searches: searches(random, 100).map((q) => ({
+      ...q,
+      filter: undefined,
+      params: { hnsw_ef: 800 },
+    })),
+  };
   const pending = parallel.queryBatch('c', other);
   const killed = pool.workers().map((worker) => worker.terminate());
   assert.deepEqual(await pending, await single.queryBatch('c', other));
