@@ -2,15 +2,17 @@
 // keyword and an integer payload field, filters matching 50%, 10%, 1% and 0.1% of the points.
 // For each filter: queries per second and recall@10 of `query` (nearest, limit 10) against a
 // brute-force oracle computed here, first without indexes, then with a keyword and an integer
-// index. The search path is whatever the collection's planner picks (exact scan today; an HNSW
-// planner measures its own recall here). Prints a table; writes bench/results/filtered.json.
-//   node --import tsx bench/filtered.ts [--points 100000] [--queries 30]
+// index. The search path is whatever the collection's planner picks per segment (filtered HNSW,
+// or an exact scan of the candidates when few points match), once the optimizer has built the
+// HNSW index; recall below 1.0 is the graph's. Prints a table; writes bench/results/filtered.json.
+//   node --import tsx bench/filtered.ts [--points 100000] [--queries 20] [--passes 3]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Quiver } from '../src/index.js';
 import { numberArg } from './args.js';
 
 const POINTS = numberArg('points', 100_000);
-const QUERIES = numberArg('queries', 30);
+const QUERIES = numberArg('queries', 20);
+const PASSES = numberArg('passes', 3);
 const DIM = 64;
 const BUCKETS = 1000;
 const SHARES = [0.5, 0.1, 0.01, 0.001];
@@ -81,21 +83,36 @@ for (let from = 0; from < POINTS; from += 1000) {
   await db.upsert('c', { points });
 }
 
+// Measure the served segments, not their build: wait until the optimizer is done (HNSW built).
+while ((await db.getCollection('c')).status !== 'green') {
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}
+const info = await db.getCollection('c');
+
 async function measure(mode: string): Promise<Record<string, unknown>[]> {
   const rows: Record<string, unknown>[] = [];
   for (const [ci, c] of cases.entries()) {
     let hits = 0;
     let wanted = 0;
-    // One untimed query warms the code paths for this filter.
-    await db.query('c', { query: queries[0]!, filter: c.filter, limit: 10 });
-    const start = performance.now();
-    for (const [qi, q] of queries.entries()) {
-      const res = await db.query('c', { query: q, filter: c.filter, limit: 10 });
-      const want = truth[ci]![qi]!;
-      wanted += want.size;
-      for (const p of res.points) if (want.has(p.id as number)) hits++;
+    // One untimed query (a vector not timed, so the result cache cannot serve a timed one)
+    // warms the code paths for this filter.
+    await db.query('c', { query: queries[0]!.map((x) => -x), filter: c.filter, limit: 10 });
+    // The best of PASSES timed passes: the machine is shared, and the best pass is the one
+    // least disturbed. Each pass shifts the vectors slightly so the result cache never answers.
+    let seconds = Infinity;
+    for (let pass = 0; pass < PASSES; pass++) {
+      const shift = pass * 1e-7;
+      const start = performance.now();
+      for (const [qi, q] of queries.entries()) {
+        const query = pass === 0 ? q : q.map((x) => x + shift);
+        const res = await db.query('c', { query, filter: c.filter, limit: 10 });
+        if (pass > 0) continue;
+        const want = truth[ci]![qi]!;
+        wanted += want.size;
+        for (const p of res.points) if (want.has(p.id as number)) hits++;
+      }
+      seconds = Math.min(seconds, (performance.now() - start) / 1000);
     }
-    const seconds = (performance.now() - start) / 1000;
     const row = {
       mode,
       filter: c.label,
@@ -111,7 +128,9 @@ async function measure(mode: string): Promise<Record<string, unknown>[]> {
   return rows;
 }
 
-console.log(`${POINTS} points x ${DIM} dims, ${QUERIES} queries per filter`);
+console.log(
+  `${POINTS} points x ${DIM} dims, ${QUERIES} queries per filter, ${info.segments_count} segments, ${info.indexed_vectors_count ?? 0} vectors in HNSW`,
+);
 const results = await measure('no indexes');
 await db.createPayloadIndex('c', { field_name: 'tag', field_schema: 'keyword' });
 await db.createPayloadIndex('c', { field_name: 'n', field_schema: 'integer' });
@@ -127,6 +146,9 @@ writeFileSync(
       points: POINTS,
       dim: DIM,
       queries: QUERIES,
+      passes: PASSES,
+      segments: info.segments_count,
+      indexed_vectors: info.indexed_vectors_count ?? 0,
       node: process.version,
       date: new Date().toISOString(),
       results,

@@ -9,6 +9,7 @@ export type { Schemas } from './api/wire.js';
 export { Quiver } from './db/quiver.js';
 export type { CollectionStats, QuiverOptions, WriteParams } from './db/quiver.js';
 export type { WalStats } from './storage/wal-stats.js';
+export type { QueryPlanInfo } from './collection/query/plan.js';
 // Parallel search: a pool of one's own (e.g. Web Workers running SearchHost) for `searchPool`.
 export { SearchHost } from './parallel/search-host.js';
 export { packTasks, unpackOffsets } from './parallel/search-pool.js';

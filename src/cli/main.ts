@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { stringify as toYaml } from 'yaml';
 import { isQuiverError } from '../errors.js';
 import { loadConfig, redactConfig } from '../server/config/load.js';
-import { startServer } from '../server/serve.js';
+import { type RunningServer, startServer } from '../server/serve.js';
 import { QUIVER_VERSION } from '../server/version.js';
 
 const USAGE = `Usage:
@@ -83,28 +83,41 @@ async function serve(argv: ReturnType<typeof parse>): Promise<void> {
     env: process.env,
     flags: argv.flags,
   });
-  const server = await startServer(config);
+  // Handlers go in before the start, so a signal that arrives while the server starts (or
+  // right after it logged "ready") is never left to Node's default (an immediate exit).
+  const started: { server?: RunningServer } = {};
   let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signals++;
-    if (signals > 1) {
-      server.logger.warn({ signal }, 'second signal: exiting now without waiting');
-      process.exit(signal === 'SIGINT' ? 130 : 143);
-    }
-    server.logger.info(
+  let stopRequested = false;
+  const shutdown = (running: RunningServer, signal: NodeJS.Signals) => {
+    running.logger.info(
       { signal },
       'shutting down: not ready, answering requests in flight, then flushing data (send the signal again to exit at once)',
     );
-    server.close().then(
+    running.close().then(
       () => process.exit(0),
       (err: unknown) => {
-        server.logger.error({ err }, 'shutdown failed');
+        running.logger.error({ err }, 'shutdown failed');
         process.exit(1);
       },
     );
   };
+  let firstSignal: NodeJS.Signals = 'SIGTERM';
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) {
+      if (started.server)
+        started.server.logger.warn({ signal }, 'second signal: exiting now without waiting');
+      else console.error(`quiver: ${signal} again: exiting now`);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+    firstSignal = signal;
+    if (started.server === undefined) stopRequested = true;
+    else shutdown(started.server, signal);
+  };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  started.server = await startServer(config);
+  if (stopRequested) shutdown(started.server, firstSignal);
 }
 
 async function main(args: string[]): Promise<number> {

@@ -12,7 +12,8 @@
  *                              (collection/index-file.ts)
  * ```
  * Manifest body (MessagePack): `{ seq, coveredOp, coveredLsn, segments: string[],
- * indexes?: string[] }` (`indexes`: the index files the segments name).
+ * indexes?: string[], dead?: { [segment file]: Uint8Array } }` (`indexes`: the index files the
+ * segments name; `dead`: for each sealed segment, its deleted offsets as a bitset).
  *
  * Rules:
  * - A checkpoint writes only segments that changed since the last one (new file names, never
@@ -20,6 +21,9 @@
  * - The newest two checkpoints are kept with their files, and the WAL keeps every record after
  *   the OLDER one: if the newest checkpoint is damaged, recovery falls back to the previous one
  *   and replays a longer stretch of the log.
+ * - A sealed segment's file is written once, like its index files: later deletions travel in
+ *   the manifest's `dead` bitsets (a few bytes per thousand points), not in a rewrite of a file
+ *   of hundreds of megabytes. A snapshot copies it with the deletions written in.
  * - A sealed segment's index file is written once and shared by later checkpoints. One that is
  *   missing or damaged at open is rebuilt from the segment's vectors there and then, and
  *   reported in `repairs`; the next checkpoint writes it again.
@@ -48,7 +52,14 @@ import { decodeOps, encodeOps } from './op-codec.js';
 import type { CollectionOp } from './operations.js';
 import { buildGraph } from './segment-builder.js';
 import { buildSegmentCodes, effectiveQuantization } from '../quantization/segment-codes.js';
-import { type DecodedSegment, decodeSegment, encodeSegment } from './segment-codec.js';
+import {
+  type DecodedSegment,
+  deadBits,
+  deadOffsets,
+  decodeSegment,
+  encodeSegment,
+  withDeletions,
+} from './segment-codec.js';
 
 const MANIFEST_MAGIC = 'QMAN';
 const MANIFEST_VERSION = 1;
@@ -61,6 +72,7 @@ interface Manifest {
   coveredLsn: number;
   segments: string[];
   indexes?: string[];
+  dead?: Record<string, Uint8Array>;
 }
 
 /** Runs a build generator to its end. */
@@ -107,14 +119,12 @@ async function sealDecoded(
       why = err instanceof Error ? err.message : String(err);
     }
     const config = vectorIndexConfig(options.config, name);
-    const rebuilt = finish(
-      buildGraph(column.store, column.present, spec, { ...config, m: config.m || 16 }),
-    );
+    const rebuilt = finish(buildGraph(column.store, column.present, spec, config));
     if (rebuilt !== undefined) indexes.set(name, rebuilt);
     const label = name === '' ? 'the unnamed vector' : `vector "${name}"`;
-    repairs.push(
-      `HNSW index of segment ${segment.id} (${label}) was unusable (${why}); rebuilt it from the stored vectors`,
-    );
+    const done =
+      rebuilt === undefined ? 'left it out (m is 0)' : 'rebuilt it from the stored vectors';
+    repairs.push(`HNSW index of segment ${segment.id} (${label}) was unusable (${why}); ${done}`);
   }
   segment.seal(indexes);
   // Quantized codes are rebuilt from the stored vectors (seeded training: the same codes).
@@ -232,6 +242,10 @@ export class CollectionStore {
             throw new QuiverError('CORRUPT_DATA', `${segPath} is missing`);
           }
           const one = decodeSegment(await fs.readFile(segPath), specs, segPath);
+          const dead = manifest.dead?.[seg];
+          if (dead !== undefined) {
+            for (const o of deadOffsets(dead, one.segment.size)) one.segment.remove(o);
+          }
           decoded.push(one);
           segments.push(one.segment);
           files.set(one.segment, seg);
@@ -371,6 +385,7 @@ export class CollectionStore {
     const indexWrites: { file: string; bytes: Uint8Array; index: HnswIndex }[] = [];
     const files: string[] = [];
     const indexFiles: string[] = [];
+    const dead: Record<string, Uint8Array> = {};
     for (const segment of collection.segments) {
       if (segment.liveCount === 0) continue;
       const named: Record<string, string> = {};
@@ -388,11 +403,14 @@ export class CollectionStore {
         indexFiles.push(file);
       }
       const prior = this.written.get(segment);
-      if (prior !== undefined && prior.mutations === segment.mutations && !newIndex) {
+      const unchanged = segment.sealed || prior?.mutations === segment.mutations;
+      if (prior !== undefined && unchanged && !newIndex) {
         files.push(prior.file);
+        if (segment.sealed) dead[prior.file] = deadBits(segment);
         continue;
       }
       const file = `seg-${segment.id}-${seq}.qvr`;
+      if (segment.sealed) dead[file] = deadBits(segment);
       toWrite.push({
         file,
         bytes: encodeSegment(segment, named),
@@ -407,6 +425,7 @@ export class CollectionStore {
       coveredLsn: this.wal.assignedLsn,
       segments: files,
       indexes: indexFiles,
+      dead,
     };
     const walSize = this.wal.sizeBytes;
     // The manifest may only claim what the log has made durable (see the module comment).
@@ -439,17 +458,34 @@ export class CollectionStore {
    * Writes a checkpoint and pins its files until `release()`, so a snapshot can copy a state
    * consistent at one op number while writes and later checkpoints go on.
    */
-  async pinCheckpoint(
-    collection: Collection,
-  ): Promise<{ coveredOp: number; files: string[]; release: () => void }> {
+  async pinCheckpoint(collection: Collection): Promise<{
+    coveredOp: number;
+    files: string[];
+    /** Index files of the sealed segments: name and path. */
+    indexFiles: { name: string; path: string }[];
+    read: (path: string) => Promise<Uint8Array>;
+    release: () => void;
+  }> {
     await this.checkpoint(collection);
     const manifest = this.current!;
-    const files = [...manifest.segments];
+    const segDir = joinPath(this.dir, 'segments');
+    const indexNames = [...(manifest.indexes ?? [])];
+    const files = [...manifest.segments, ...indexNames];
     for (const f of files) this.pinned.set(f, (this.pinned.get(f) ?? 0) + 1);
     let released = false;
+    const deadByPath = new Map(
+      Object.entries(manifest.dead ?? {}).map(([f, bits]) => [joinPath(segDir, f), bits]),
+    );
     return {
       coveredOp: manifest.coveredOp,
-      files: files.map((f) => joinPath(this.dir, 'segments', f)),
+      files: manifest.segments.map((f) => joinPath(segDir, f)),
+      indexFiles: indexNames.map((name) => ({ name, path: joinPath(segDir, name) })),
+      // A sealed segment's file, made self-contained: its later deletions written in.
+      read: async (path) => {
+        const bytes = await this.fs.readFile(path);
+        const dead = deadByPath.get(path);
+        return dead === undefined ? bytes : withDeletions(bytes, dead, path);
+      },
       release: () => {
         if (released) return;
         released = true;
@@ -464,17 +500,30 @@ export class CollectionStore {
 
   /**
    * Lays out a new collection directory from segment files (QSEG bytes, e.g. from a snapshot)
-   * as checkpoint 1 covering `lastOp`, ready for {@link CollectionStore.open}.
+   * and the index files they name, as checkpoint 1 covering `lastOp`, ready for
+   * {@link CollectionStore.open}.
    */
   static async seed(options: {
     fs: FileSystem;
     dir: string;
     segments: Uint8Array[];
+    indexes?: { name: string; bytes: Uint8Array }[];
     lastOp: number;
   }): Promise<void> {
     const { fs, dir } = options;
     const segDir = joinPath(dir, 'segments');
     await fs.mkdirp(segDir);
+    const indexNames: string[] = [];
+    for (const { name, bytes } of options.indexes ?? []) {
+      if (!/^hnsw-[0-9]+-[0-9]+-[0-9]+\.qvr$/.test(name)) {
+        throw new QuiverError(
+          'CORRUPT_DATA',
+          `index file name ${JSON.stringify(name)} is not valid`,
+        );
+      }
+      await writeFileAtomic({ fs, path: joinPath(segDir, name), bytes });
+      indexNames.push(name);
+    }
     const names: string[] = [];
     for (const [i, bytes] of options.segments.entries()) {
       const name = `seg-${i}-1.qvr`;
@@ -486,6 +535,7 @@ export class CollectionStore {
       coveredOp: options.lastOp,
       coveredLsn: 0,
       segments: names,
+      indexes: indexNames,
     };
     const body = encodeCheckedFile({
       magic: MANIFEST_MAGIC,

@@ -10,6 +10,7 @@ import type { Schemas } from '../api/wire.js';
 import { QuiverError } from '../errors.js';
 import { type FilterPredicate, type FilterTarget, compileFilter } from '../payload/filter.js';
 import { type IndexSpec, parseIndexSchema } from '../payload/index/schema.js';
+import type { Tokenizer } from '../payload/index/tokenizer.js';
 import { deleteAtKey, setAtKey } from '../payload/payload-edit.js';
 import type { Payload } from '../payload/payload.js';
 import { PlainSegment, type StoredPoint } from '../segment/plain-segment.js';
@@ -48,6 +49,31 @@ export interface CollectionOptions {
   payloadIndexes?: Iterable<[string, Schemas['PayloadFieldSchema']]>;
 }
 
+/**
+ * A point as a filter sees it. A class rather than an object of closures: a scan makes one per
+ * point, and methods on the prototype cost no allocation.
+ */
+class PointTarget implements FilterTarget {
+  readonly key: PointKey;
+  readonly payload: Payload;
+
+  constructor(
+    private readonly segment: PlainSegment,
+    private readonly offset: number,
+  ) {
+    this.key = segment.keys[offset]!;
+    this.payload = segment.payloads[offset]!;
+  }
+
+  hasVector(name: string): boolean {
+    return this.segment.hasVector(name, this.offset);
+  }
+
+  textTokenizer(key: string): Tokenizer | undefined {
+    return this.segment.payloadIndex.tokenizer(key);
+  }
+}
+
 /** A collection (see the module comment). */
 export class Collection implements OptimizerHost {
   readonly name: string;
@@ -56,6 +82,7 @@ export class Collection implements OptimizerHost {
   private segmentList: PlainSegment[] = [];
   private readonly locations = new Map<PointKey, Location>();
   private segmentIds = 0;
+  private layoutChanges = 0;
   private lastOpNumber = 0;
   /** Background segment maintenance (indexing, merging, vacuuming). */
   readonly optimizer: Optimizer;
@@ -63,6 +90,8 @@ export class Collection implements OptimizerHost {
   private readonly indexes = new Map<string, Schemas['PayloadFieldSchema']>();
   /** The resolved form of each declared index, applied to every segment. */
   private readonly indexSpecs = new Map<string, IndexSpec>();
+  /** Count of index declarations and drops (see {@link Collection.readEpoch}). */
+  private indexChanges = 0;
 
   constructor(options: CollectionOptions) {
     this.name = options.name;
@@ -111,6 +140,7 @@ export class Collection implements OptimizerHost {
    * @throws QuiverError `INVALID_REQUEST` when the schema is malformed; nothing is then changed.
    */
   setConfigIndex(field: string, schema: Schemas['PayloadFieldSchema'] | undefined): void {
+    this.indexChanges++;
     if (schema === undefined) {
       this.indexes.delete(field);
       this.indexSpecs.delete(field);
@@ -145,6 +175,14 @@ export class Collection implements OptimizerHost {
     return this.locations.size;
   }
 
+  /**
+   * Changes whenever what a read returns may change: on every write, and when a payload index is
+   * declared or dropped (a text index changes what `match.text` means). Result caches key on it.
+   */
+  get readEpoch(): string {
+    return `${this.lastOpNumber}.${this.indexChanges}`;
+  }
+
   /** Op number of the last applied operation (Qdrant's `operation_id`). */
   get lastOp(): number {
     return this.lastOpNumber;
@@ -163,13 +201,7 @@ export class Collection implements OptimizerHost {
 
   /** A filter target for a live point, for evaluating a filter on it. */
   target(loc: Location): FilterTarget {
-    const { segment, offset } = loc;
-    return {
-      key: segment.keys[offset]!,
-      payload: segment.payloads[offset]!,
-      hasVector: (name) => segment.hasVector(name, offset),
-      textTokenizer: (key) => segment.payloadIndex.tokenizer(key),
-    };
+    return new PointTarget(loc.segment, loc.offset);
   }
 
   /**
@@ -394,8 +426,18 @@ export class Collection implements OptimizerHost {
     return this.segmentIds++;
   }
 
+  /**
+   * Count of segment-list changes by the optimizer (swaps, sealing). With `lastOp` it names a
+   * state: approximate results, `indexed_only` and planner choices may differ between two
+   * states with the same data, so cached query results are keyed by both.
+   */
+  get layoutVersion(): number {
+    return this.layoutChanges;
+  }
+
   /** Starts a new appendable segment; the current one becomes closed (read-only). */
   closeAppendable(): void {
+    this.layoutChanges++;
     this.segmentList = [...this.segmentList, this.newSegment(this.segmentIds++)];
   }
 
@@ -406,6 +448,7 @@ export class Collection implements OptimizerHost {
    * the place of the first source still listed, so the appendable segment stays last.
    */
   swapIn(built: BuiltSegment, sources: readonly PlainSegment[]): void {
+    this.layoutChanges++;
     const { segment, originSegment, originOffset } = built;
     // The builder copies points, not indexes: index the new segment before it serves queries.
     for (const [field, spec] of this.indexSpecs) segment.payloadIndex.create(field, spec);

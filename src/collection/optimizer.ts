@@ -5,8 +5,8 @@
  * 1. rebuild: segments named by {@link Optimizer.rebuildIndex}, indexed whatever their size;
  * 2. indexing: the appendable segment once it holds `indexing_threshold` KiB of vectors is
  *    closed (a new appendable one takes the writes) and rebuilt with an HNSW graph per dense
- *    vector; so is a closed segment over the threshold that lacks a graph (one whose index file
- *    was missing at open, or one merged past the threshold);
+ *    vector; so is a closed segment over the threshold that lacks a graph (one merged past the
+ *    threshold), and one whose graphs were built with another `m` or `ef_construct`;
  * 3. vacuum: a closed segment of at least `vacuum_min_vector_number` offsets whose deleted share
  *    is over `deleted_threshold` is rebuilt from its live points;
  * 4. merge: while there are more closed segments than `default_segment_number`, the smallest
@@ -24,6 +24,7 @@
  * `green` otherwise.
  */
 import type { Schemas } from '../api/wire.js';
+import { QuiverError } from '../errors.js';
 import type { PlainSegment } from '../segment/plain-segment.js';
 import type { VectorSpec } from './config.js';
 import type { OptimizerLimits, VectorIndexConfig } from './index-config.js';
@@ -64,7 +65,30 @@ interface Plan {
 
 interface Task extends Plan {
   job: Generator<void, BuiltSegment>;
+  /** Id the new segment will have. */
+  id: number;
+  startedAt: Date;
+  /** Work units done so far. */
+  done: number;
 }
+
+/** One optimization, running or finished, for `getOptimizations`. */
+export interface OptimizationRecord {
+  kind: OptimizationKind;
+  /** Source segments: id and live points when the task started. */
+  segments: { id: number; points: number }[];
+  /** Id of the segment it builds. */
+  target: number;
+  startedAt: Date;
+  finishedAt: Date | undefined;
+  /** Work units done (a few hundred points copied or a few dozen graph inserts each). */
+  done: number;
+  /** `undefined` while running or when it succeeded. */
+  error: string | undefined;
+}
+
+/** How many finished optimizations are remembered. */
+const HISTORY = 16;
 
 /** The optimizer's state, for collection info. */
 export type OptimizerStatus = 'green' | 'yellow' | 'grey';
@@ -93,7 +117,51 @@ export class Optimizer {
     merge: 0,
   };
 
+  private readonly history: OptimizationRecord[] = [];
+
   constructor(private readonly host: OptimizerHost) {}
+
+  /** The running task, the next one due (not started), and the last finished ones, newest first. */
+  report(): {
+    running: OptimizationRecord | undefined;
+    queued: { kind: OptimizationKind; segments: { id: number; points: number }[] } | undefined;
+    completed: readonly OptimizationRecord[];
+  } {
+    const t = this.task;
+    const segmentsOf = (sources: readonly PlainSegment[]) =>
+      sources.map((s) => ({ id: s.id, points: s.liveCount }));
+    const next = t === undefined ? this.plan() : undefined;
+    return {
+      running:
+        t === undefined
+          ? undefined
+          : {
+              kind: t.kind,
+              segments: segmentsOf(t.sources),
+              target: t.id,
+              startedAt: t.startedAt,
+              finishedAt: undefined,
+              done: t.done,
+              error: undefined,
+            },
+      queued:
+        next === undefined ? undefined : { kind: next.kind, segments: segmentsOf(next.sources) },
+      completed: this.history,
+    };
+  }
+
+  private record(task: Task, error: string | undefined): void {
+    this.history.unshift({
+      kind: task.kind,
+      segments: task.sources.map((s) => ({ id: s.id, points: s.liveCount })),
+      target: task.id,
+      startedAt: task.startedAt,
+      finishedAt: new Date(),
+      done: task.done,
+      error,
+    });
+    if (this.history.length > HISTORY) this.history.pop();
+  }
 
   /** The last failure's message, if the last task failed. */
   get error(): string | undefined {
@@ -126,6 +194,11 @@ export class Optimizer {
 
   /** Resolves once nothing is pending; starts the loop if needed. */
   idle(): Promise<void> {
+    if (this.stopped) {
+      return Promise.reject(
+        new QuiverError('CLOSED', 'Service unavailable: the collection is closed'),
+      );
+    }
     if (this.task === undefined && this.plan() === undefined) return Promise.resolve();
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
     this.trigger();
@@ -153,11 +226,19 @@ export class Optimizer {
     return this.idle();
   }
 
-  /** Stops for good (collection closed or dropped); a task in flight is abandoned. */
+  /**
+   * Stops for good (collection closed or dropped): a task in flight is abandoned, and callers
+   * waiting for the optimizer are told so.
+   */
   stop(): void {
     this.stopped = true;
     this.task = undefined;
-    this.settle();
+    this.settle(
+      new QuiverError(
+        'CLOSED',
+        'Service unavailable: the collection was closed or dropped before its optimization finished',
+      ),
+    );
   }
 
   /**
@@ -181,14 +262,17 @@ export class Optimizer {
       } catch (err) {
         this.task = undefined;
         this.failure = `${task.kind} of segments ${task.sources.map((s) => s.id).join(', ')} failed: ${err instanceof Error ? err.message : String(err)}`;
+        this.record(task, this.failure);
         return false;
       }
       units++;
+      task.done++;
       if (result.done === true) {
         this.task = undefined;
         this.host.swapIn(result.value, task.sources);
         for (const s of task.sources) this.forced.delete(s);
         this.completed[task.kind]++;
+        this.record(task, undefined);
       }
       if (now() >= deadline) break;
     }
@@ -197,10 +281,14 @@ export class Optimizer {
 
   private start(plan: Plan): void {
     if (plan.closeAppendable) this.host.closeAppendable();
+    const id = this.host.nextSegmentId();
     this.task = {
       ...plan,
+      id,
+      startedAt: new Date(),
+      done: 0,
       job: buildSegment({
-        id: this.host.nextSegmentId(),
+        id,
         specs: this.host.specs,
         sources: plan.sources,
         index: plan.index,
@@ -224,12 +312,16 @@ export class Optimizer {
     else this.settle();
   }
 
-  private settle(): void {
+  private settle(abort?: QuiverError): void {
     const waiters = this.waiters;
     this.waiters = [];
-    const failure = this.failure;
+    const failure =
+      abort ??
+      (this.failure === undefined
+        ? undefined
+        : new QuiverError('INTERNAL', `Service internal error: ${this.failure}`));
     for (const w of waiters) {
-      if (failure !== undefined) w.reject(new Error(failure));
+      if (failure !== undefined) w.reject(failure);
       else w.resolve();
     }
   }
@@ -239,12 +331,21 @@ export class Optimizer {
     return s.liveCount * s.vectorBytesPerPoint;
   }
 
-  /** `true` when a closed segment of this size should carry graphs it lacks. */
+  /**
+   * `true` when a closed segment's graphs are not what the config asks for: a segment over the
+   * indexing threshold lacking one, or a graph built with other `m` / `ef_construct` (or with
+   * `m` now 0). A graph config change thus rebuilds the graphs in the background, as in Qdrant.
+   */
   private lacksIndex(s: PlainSegment, limits: OptimizerLimits): boolean {
-    if (limits.indexingBytes === 0 || this.liveBytes(s) < limits.indexingBytes) return false;
-    return denseSpecs(this.host.specs).some(
-      (spec) => this.host.indexConfig(spec.name).m > 0 && !s.indexes.has(spec.name),
-    );
+    const big = limits.indexingBytes > 0 && this.liveBytes(s) >= limits.indexingBytes;
+    return denseSpecs(this.host.specs).some((spec) => {
+      const config = this.host.indexConfig(spec.name);
+      const index = s.indexes.get(spec.name);
+      if (index === undefined) return big && config.m > 0;
+      if (config.m === 0) return true;
+      const m = Math.max(2, config.m);
+      return index.options.m !== m || index.options.efConstruct !== Math.max(m, config.efConstruct);
+    });
   }
 
   /** The next task, or undefined when the segments are as they should be. */

@@ -154,6 +154,32 @@ export function encodeSegment(
   });
 }
 
+/** Dead offsets of a sealed segment as a bitset (bit `o` of byte `o >> 3` set = deleted). */
+export function deadBits(segment: PlainSegment): Uint8Array {
+  const bits = new Uint8Array((segment.size + 7) >> 3);
+  for (let o = 0; o < segment.size; o++) if (!segment.isLive(o)) bits[o >> 3]! |= 1 << (o & 7);
+  return bits;
+}
+
+/** Offsets a {@link deadBits} bitset marks. */
+export function* deadOffsets(bits: Uint8Array, size: number): Generator<number> {
+  for (let o = 0; o < size; o++) if ((bits[o >> 3]! >> (o & 7)) & 1) yield o;
+}
+
+/**
+ * A sealed segment file with the deletions of `dead` (a {@link deadBits} bitset) written into
+ * its live map: a self-contained copy for snapshots, which do not carry manifests.
+ */
+export function withDeletions(bytes: Uint8Array, dead: Uint8Array, path: string): Uint8Array {
+  const file = decodeCheckedFile({ bytes, magic: MAGIC, path });
+  if (file.version !== SEALED_VERSION) return bytes;
+  const body = packr.unpack(file.body) as SegmentBody;
+  const live = Uint8Array.from(body.live ?? []);
+  for (const o of deadOffsets(dead, live.length)) live[o] = 0;
+  body.live = live;
+  return encodeCheckedFile({ magic: MAGIC, version: SEALED_VERSION, body: packr.pack(body) });
+}
+
 /**
  * Reads a segment file back.
  * @throws QuiverError `CORRUPT_DATA` naming `path` when the file is damaged or does not match

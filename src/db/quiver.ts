@@ -60,10 +60,11 @@ import {
   legacySearch,
 } from '../collection/query/legacy.js';
 import { matrixOffsets, matrixPairs } from '../collection/query/matrix.js';
-import type { QueryContext } from '../collection/query/plan.js';
+import type { QueryContext, QueryPlanInfo } from '../collection/query/plan.js';
 import { applyAliasActions, parseAliasActions } from './aliases.js';
 import { type Catalog, newCollectionDir, readCatalog, writeCatalog } from './catalog.js';
 import { collectionInfo, checkPayloadIndex } from './collection-info.js';
+import { optimizationsOf } from './optimizations.js';
 import { parseKeyPath } from '../payload/key-path.js';
 import {
   type ArchivedCollection,
@@ -116,6 +117,12 @@ export interface QuiverOptions extends ParallelSearchSettings {
    * removes it. Default `false`: any failure fails the open (embedded use). The server sets it.
    */
   skipFailedCollections?: boolean;
+  /**
+   * Receives, for every nearest-neighbour search that runs (not for cached answers), how each
+   * segment was searched (`exact`, `hnsw`, `skipped`). For explain output and debug logs; keep
+   * it cheap, it runs inside the query.
+   */
+  onQueryPlan?: (plan: QueryPlanInfo) => void;
 }
 
 /** One collection's counters (see {@link Quiver.stats}). */
@@ -126,12 +133,25 @@ export interface CollectionStats {
   points: number;
   /** Segments holding them. */
   segments: number;
+  /**
+   * Bytes of dense vectors held in memory: float32 originals (those not kept on disk) plus
+   * quantized codes (see {@link Quiver.vectorMemory}). Leaves out payloads, sparse and
+   * multivectors, and index graphs.
+   */
+  vectorBytes: number;
   /** The collection's folder under the data directory (persistent mode only). */
   dir?: string;
   /** Bytes of write-ahead log on disk (persistent mode only). */
   walBytes?: number;
   /** WAL counters since open (persistent mode only). */
   wal?: WalStats;
+}
+
+/** In-memory bytes of a vector memory report (originals in memory plus quantized codes). */
+function memoryBytes(report: VectorMemoryReport): number {
+  let bytes = 0;
+  for (const v of Object.values(report.vectors)) bytes += v.original_bytes + v.quantized_bytes;
+  return bytes;
 }
 
 /** The durable side of a database opened with a `path`. */
@@ -203,6 +223,7 @@ export class Quiver {
   >();
   private persistence: Persistence | undefined;
   private readonly warn: (message: string) => void;
+  private readonly onQueryPlan: ((plan: QueryPlanInfo) => void) | undefined;
   /** Graph searches on worker threads (`searchThreads` / `searchPool`), when configured. */
   private parallel: ParallelSearch | undefined;
   /** Closes the search pool Quiver started (not one passed in as `searchPool`). */
@@ -210,6 +231,7 @@ export class Quiver {
 
   private constructor(options: QuiverOptions) {
     this.warn = options.onWarning ?? (() => undefined);
+    this.onQueryPlan = options.onQueryPlan;
   }
 
   /**
@@ -357,6 +379,7 @@ export class Quiver {
         collection: name,
         points: collection.pointsCount,
         segments: collection.segments.length,
+        vectorBytes: memoryBytes(vectorMemory(collection)),
       };
       const store = p?.stores.get(name);
       if (p !== undefined && store !== undefined) {
@@ -517,6 +540,18 @@ export class Quiver {
     return vectorMemory(this.resolve(name));
   }
 
+  /**
+   * The optimizer's work (Qdrant's `GET /collections/{name}/optimizations`): the running task
+   * with its progress, and with `with: "queued,completed,idle_segments"` the next task due, the
+   * last finished ones (at most `completed_limit`) and the segments needing nothing.
+   */
+  async getOptimizations(
+    name: string,
+    args: { with?: string; completed_limit?: number } = {},
+  ): Promise<Schemas['OptimizationsResponse']> {
+    return optimizationsOf(this.resolve(name), args);
+  }
+
   /** Names of all collections. */
   async getCollections(): Promise<Schemas['CollectionsResponse']> {
     this.live();
@@ -537,6 +572,8 @@ export class Quiver {
     const collection = this.resolve(name);
     const { timeout: _t, ...body } = args;
     collection.setConfig(updateCollectionConfig(collection.config, body));
+    // New thresholds may make optimizations due (or a graph config change wants rebuildIndex).
+    collection.optimizer.notify();
     await this.saveCatalog();
     return true;
   }
@@ -809,6 +846,7 @@ export class Quiver {
       collection,
       resolve: (other) => this.resolve(other),
       deadline: new Deadline(checkTimeout(timeout)),
+      onPlan: this.onQueryPlan,
     };
     const parallel = this.parallel;
     if (parallel === undefined) return cachedQuery(collection, method, body, () => run(ctx, body));
@@ -1218,6 +1256,7 @@ export class Quiver {
         fs: p.fs,
         dir: full,
         segments: archived.segments,
+        indexes: archived.indexes,
         lastOp: archived.meta.lastOp,
       });
       opened = await CollectionStore.open({

@@ -26,6 +26,8 @@ export interface CollectionFrame {
 export interface ArchivedCollection {
   meta: CollectionFrame;
   segments: Uint8Array[];
+  /** HNSW index files of the sealed segments, by file name. */
+  indexes: { name: string; bytes: Uint8Array }[];
 }
 
 /** What an archive holds. */
@@ -33,6 +35,27 @@ export interface ArchiveContent {
   /** Present in full-storage snapshots. */
   aliases: [string, string][] | undefined;
   collections: ArchivedCollection[];
+}
+
+/** An index frame's body: u16 name length, the name in UTF-8, the file's bytes. */
+function indexFrame(name: string, bytes: Uint8Array): Uint8Array {
+  const nameBytes = new TextEncoder().encode(name);
+  const out = new Uint8Array(2 + nameBytes.length + bytes.length);
+  new DataView(out.buffer).setUint16(0, nameBytes.length, true);
+  out.set(nameBytes, 2);
+  out.set(bytes, 2 + nameBytes.length);
+  return out;
+}
+
+function readIndexFrame(body: Uint8Array, path: string): { name: string; bytes: Uint8Array } {
+  if (body.length < 2) throw new QuiverError('CORRUPT_DATA', `snapshot ${path}: short index frame`);
+  const length = new DataView(body.buffer, body.byteOffset, body.byteLength).getUint16(0, true);
+  if (2 + length > body.length)
+    throw new QuiverError('CORRUPT_DATA', `snapshot ${path}: bad index frame name`);
+  return {
+    name: new TextDecoder().decode(body.subarray(2, 2 + length)),
+    bytes: body.slice(2 + length),
+  };
 }
 
 const SNAPSHOT_NAME = /^[A-Za-z0-9._-]+\.snapshot$/;
@@ -114,8 +137,10 @@ export async function writeSnapshot(
           lastOp: pin.coveredOp,
         };
         await writer.value(FrameKind.collection, meta);
-        for (const file of pin.files)
-          await writer.frame(FrameKind.segment, await fs.readFile(file));
+        for (const file of pin.files) await writer.frame(FrameKind.segment, await pin.read(file));
+        for (const { name, path } of pin.indexFiles) {
+          await writer.frame(FrameKind.index, indexFrame(name, await fs.readFile(path)));
+        }
       }
       result = await writer.finish();
     } finally {
@@ -225,13 +250,24 @@ export async function readSnapshot(fs: FileSystem, path: string): Promise<Archiv
         content.aliases = frameValue<{ aliases: [string, string][] }>(frame).aliases;
         break;
       case FrameKind.collection:
-        content.collections.push({ meta: frameValue<CollectionFrame>(frame), segments: [] });
+        content.collections.push({
+          meta: frameValue<CollectionFrame>(frame),
+          segments: [],
+          indexes: [],
+        });
         break;
       case FrameKind.segment: {
         const current = content.collections.at(-1);
         if (current === undefined)
           throw new QuiverError('CORRUPT_DATA', `snapshot ${path}: segment before any collection`);
         current.segments.push(frame.body.slice());
+        break;
+      }
+      case FrameKind.index: {
+        const current = content.collections.at(-1);
+        if (current === undefined)
+          throw new QuiverError('CORRUPT_DATA', `snapshot ${path}: index before any collection`);
+        current.indexes.push(readIndexFrame(frame.body, path));
         break;
       }
       default:

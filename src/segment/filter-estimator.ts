@@ -85,8 +85,9 @@ export function estimatorOf(segment: PlainSegment): FilterEstimator {
 }
 
 /**
- * Estimates from the segment's payload indexes when the caller has the parsed filter (exact or
- * tight bounds, candidate lists), else by sampling.
+ * Estimates from the segment's payload indexes when the caller has the parsed filter: their
+ * exact count when they know it, else a sample bounded by what they know (candidate lists come
+ * from the indexes alone); by sampling when there is no parsed filter.
  */
 class IndexedEstimator implements FilterEstimator {
   private readonly sampling: SamplingEstimator;
@@ -97,7 +98,16 @@ class IndexedEstimator implements FilterEstimator {
 
   estimate(filter: SegmentFilter): Cardinality {
     if (filter.node === undefined) return this.sampling.estimate(filter);
-    return this.segment.payloadIndex.estimate(filter.node);
+    const indexes = this.segment.payloadIndex;
+    const exact = indexes.exactCount(filter.node);
+    if (exact !== undefined) return { min: exact, exp: exact, max: exact };
+    // Conditions no index answers count as "anywhere from none to all": a sample measures the
+    // whole filter better, and the indexes' bounds (always true) then tighten it.
+    const bounds = indexes.estimate(filter.node);
+    const sampled = this.sampling.estimate(filter);
+    const min = Math.max(bounds.min, Math.min(sampled.min, bounds.max));
+    const max = Math.max(min, Math.min(bounds.max, sampled.max));
+    return { min, exp: Math.min(max, Math.max(min, sampled.exp)), max };
   }
 
   candidates(filter: SegmentFilter): Iterable<number> | undefined {

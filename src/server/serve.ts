@@ -11,19 +11,19 @@
  */
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
-import compress from '@fastify/compress';
 import type { Logger } from 'pino';
 import { Quiver } from '../db/quiver.js';
 import { QuiverError } from '../errors.js';
 import { buildApp } from './app.js';
 import type { Config } from './config/schema.js';
 import { registerAuth } from './plugins/auth.js';
+import { registerDraining } from './plugins/draining.js';
+import { registerCompression, registerHeaders } from './plugins/http-extras.js';
 import { registerBodyLimit } from './plugins/body-limit.js';
 import { startDiskWatch } from './plugins/disk-watch.js';
 import { registerHealth } from './plugins/health.js';
 import { registerMetrics } from './plugins/metrics.js';
+import { QueryPlanLog } from './plugins/query-plan.js';
 import { registerRequestLog, requestIdFrom } from './plugins/request-log.js';
 import { ServerState } from './plugins/state.js';
 import { registerWriteGuard } from './plugins/write-guard.js';
@@ -80,7 +80,8 @@ function fastifyOptions(config: Config, logger: Logger): FastifyServerOptions {
     bodyLimit: Math.floor(s.body_limit_mb * 1024 * 1024),
     requestTimeout: Math.floor(s.request_timeout_sec * 1000),
     keepAliveTimeout: Math.floor(s.keep_alive_timeout_sec * 1000),
-    return503OnClosing: true,
+    // Requests that arrive while draining get our 503 envelope (hook below), not Fastify's.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
   };
   const https =
@@ -108,6 +109,7 @@ export async function startServer(
   const logger = options.logger ?? createLogger(config.log);
   const state = new ServerState();
   const fastifyOpts = fastifyOptions(config, logger);
+  const plans = new QueryPlanLog();
   const db = await Quiver.open({
     path: config.storage.data_dir,
     checkpoint: {
@@ -117,6 +119,7 @@ export async function startServer(
     onWarning: (message) => logger.warn({ storage: true }, message),
     // One damaged collection must not keep the others offline: it is reported by /readyz.
     skipFailedCollections: true,
+    onQueryPlan: plans.callback(logger),
     searchThreads: config.search.threads,
     searchMinSegmentPoints: config.search.min_segment_points,
   });
@@ -138,35 +141,16 @@ export async function startServer(
     app = await buildApp(db, {
       fastify: fastifyOpts,
       beforeRoutes: async (a) => {
-        // First: compress adds its hook to each route as it is registered (onRoute).
-        // Answers over 1 KiB (search results with vectors, scrolls, metrics) go out br or gzip.
-        await a.register(compress, { threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
+        await registerCompression(a); // first: it hooks each route as it is registered
         registerRequestLog(a, { slowQueryMs: config.log.slow_query_ms });
-        // While shutting down, answers close their keep-alive connection so the drain ends.
-        a.addHook('onSend', async (request, reply, payload) => {
-          if (state.stopping && request.raw.httpVersionMajor < 2)
-            reply.header('connection', 'close');
-          return payload;
-        });
+        plans.register(a);
+        registerDraining(a, state);
         registerMetrics(a, { db, state, version: QUIVER_VERSION });
         registerBodyLimit(a, config.service.body_limit_mb);
-        await a.register(helmet, {
-          // An API, not pages: a strict policy costs nothing and helps if a body is rendered.
-          contentSecurityPolicy: {
-            useDefaults: false,
-            directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-          },
-          hsts: config.service.tls.cert !== '',
+        await registerHeaders(a, {
+          tls: config.service.tls.cert !== '',
+          cors: config.service.cors,
         });
-        if (config.service.cors.enabled) {
-          const origins = config.service.cors.origins;
-          await a.register(cors, {
-            origin: origins.includes('*') ? true : origins,
-            methods: ['GET', 'HEAD', 'PUT', 'POST', 'PATCH', 'DELETE'],
-            allowedHeaders: ['content-type', 'api-key', 'authorization', 'x-request-id'],
-            exposedHeaders: ['x-request-id'],
-          });
-        }
         registerAuth(a, {
           apiKey: config.service.api_key,
           readOnlyApiKey: config.service.read_only_api_key,

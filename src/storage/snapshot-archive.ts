@@ -10,7 +10,9 @@
  * Frame kinds: 1 = storage (MessagePack `{ aliases: [alias, collection][] }`, full snapshots
  * only, first), 2 = collection (MessagePack `{ name, config, payloadIndexes, lastOp }`, starts a
  * collection), 3 = segment (a QSEG segment file of the collection begun last), 4 = end
- * (MessagePack `{ frames }`, the count of frames before it: a truncated archive is detected).
+ * (MessagePack `{ frames }`, the count of frames before it: a truncated archive is detected),
+ * 5 = index (an HNSW index file of the collection begun last: u16 name length, the file name
+ * in UTF-8, then the file's bytes).
  * The archive's SHA-256 is kept beside it in `<name>.checksum` (hex), as Qdrant does.
  */
 import { sha256 } from '@noble/hashes/sha256';
@@ -26,7 +28,7 @@ const FRAME_HEADER = 12;
 const packr = new Packr({ useRecords: false });
 
 /** Frame kinds (see the module comment). */
-export const FrameKind = { storage: 1, collection: 2, segment: 3, end: 4 } as const;
+export const FrameKind = { storage: 1, collection: 2, segment: 3, end: 4, index: 5 } as const;
 export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];
 
 /** Writes an archive to an open file, hashing as it goes. */

@@ -2,6 +2,9 @@
 // indexing_threshold, queries then walk the HNSW graph, and results match an exact oracle.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Collection } from '../../src/collection/collection.js';
+import { createCollectionConfig } from '../../src/collection/config.js';
+import { parseUpsert } from '../../src/collection/operations.js';
 import { Quiver } from '../../src/index.js';
 
 function rng(seed: number): () => number {
@@ -95,4 +98,46 @@ test('deletes in a sealed segment are skipped by graph searches; rewrites move t
     );
   }
   await db.close();
+});
+
+test('indexed_only skips a segment over the indexing threshold that is not indexed yet', async () => {
+  const { db, random } = await indexedCollection(300);
+  const q = Array.from({ length: DIM }, () => random());
+  const skipped = await db.query('c', { query: q, limit: 5, params: { indexed_only: true } });
+  assert.deepEqual(skipped.points, []);
+  assert.equal((await db.query('c', { query: q, limit: 5 })).points.length, 5);
+  await db.compact('c');
+  const found = await db.query('c', { query: q, limit: 5, params: { indexed_only: true } });
+  assert.equal(found.points.length, 5);
+  await db.close();
+});
+
+test('each dense vector gets its own graph settings: collection hnsw_config, per-vector override', async () => {
+  const collection = new Collection({
+    name: 'v',
+    config: createCollectionConfig({
+      vectors: {
+        a: { size: 8, distance: 'Dot', hnsw_config: { m: 4, ef_construct: 20 } },
+        b: { size: 8, distance: 'Euclid' },
+        c: { size: 8, distance: 'Cosine', hnsw_config: { m: 0 } },
+      },
+      hnsw_config: { m: 10, ef_construct: 40 },
+      optimizers_config: { max_optimization_threads: 0 },
+    }),
+  });
+  const random = rng(1);
+  const v = () => Array.from({ length: 8 }, () => random());
+  const points = Array.from({ length: 100 }, (_, id) => ({
+    id,
+    vector: { a: v(), b: v(), c: v() },
+  }));
+  collection.apply([parseUpsert({ points }, collection.specs)]);
+  await collection.optimizer.rebuildIndex();
+  const [sealed] = collection.segments.filter((s) => s.sealed);
+  assert.equal(sealed!.indexes.get('a')!.options.m, 4);
+  assert.equal(sealed!.indexes.get('a')!.options.efConstruct, 20);
+  assert.equal(sealed!.indexes.get('b')!.options.m, 10);
+  assert.equal(sealed!.indexes.get('b')!.options.metric, 'l2');
+  // m: 0 turns the graph off for that vector: exact search only.
+  assert.equal(sealed!.indexes.has('c'), false);
 });

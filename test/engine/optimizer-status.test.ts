@@ -121,3 +121,43 @@ test('rebuildIndex indexes every segment, even under the threshold; compact drop
   await assert.rejects(db.rebuildIndex('nope'), /doesn't exist/);
   await db.close();
 });
+
+test('lowering indexing_threshold starts indexing; closing mid-optimization rejects the wait', async () => {
+  const db = await Quiver.open();
+  await db.createCollection('c', { vectors: { size: DIM, distance: 'Dot' } });
+  await db.upsert('c', {
+    points: Array.from({ length: 2000 }, (_, id) => ({ id, vector: vector() })),
+  });
+  assert.equal((await db.getCollection('c')).status, 'green');
+  await db.updateCollection('c', { optimizers_config: { indexing_threshold: 10 } });
+  assert.equal((await db.getCollection('c')).status, 'yellow');
+  await waitGreen(db);
+  assert.equal((await db.getCollection('c')).indexed_vectors_count, 2000);
+  const pending = db.rebuildIndex('c');
+  await db.close();
+  await assert.rejects(pending, { code: 'CLOSED' });
+});
+
+test('changing hnsw_config rebuilds the graphs in the background', async () => {
+  const db = await Quiver.open();
+  await db.createCollection('c', {
+    vectors: { size: DIM, distance: 'Euclid' },
+    hnsw_config: { m: 8, ef_construct: 32 },
+    optimizers_config: { indexing_threshold: 10 },
+  });
+  await db.upsert('c', {
+    points: Array.from({ length: 800 }, (_, id) => ({ id, vector: vector() })),
+  });
+  await waitGreen(db);
+  assert.equal((await db.getCollection('c')).indexed_vectors_count, 800);
+  await db.updateCollection('c', { hnsw_config: { m: 12 } });
+  assert.equal((await db.getCollection('c')).status, 'yellow');
+  await waitGreen(db);
+  const info = await db.getCollection('c');
+  assert.equal(info.indexed_vectors_count, 800);
+  // m: 0 turns the graph off: the segments are rebuilt without one.
+  await db.updateCollection('c', { hnsw_config: { m: 0 } });
+  await waitGreen(db);
+  assert.equal((await db.getCollection('c')).indexed_vectors_count, 0);
+  await db.close();
+});

@@ -1,7 +1,7 @@
 // Runs `node dist/cli/main.js serve` as a child process (building dist first when src is newer)
 // and follows its JSON log lines, so tests talk to the real command over real HTTP.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 
 const MAIN = 'dist/cli/main.js';
@@ -16,12 +16,43 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds dist (`tsc -p tsconfig.build.json`) unless it is newer than every file of src. */
+const BUILD_LOCK = '.tmp/build.lock';
+
+function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Builds dist (`tsc -p tsconfig.build.json`) unless it is newer than every file of src. Test
+ * files run in parallel, so one builds (holding a lock folder) while the others wait for it.
+ */
 export function ensureBuilt(): void {
-  if (existsSync(MAIN) && statSync(MAIN).mtimeMs >= newestMtime('src')) return;
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
-    stdio: 'inherit',
-  });
+  const fresh = () => existsSync(MAIN) && statSync(MAIN).mtimeMs >= newestMtime('src');
+  for (;;) {
+    if (fresh()) return;
+    try {
+      mkdirSync('.tmp', { recursive: true });
+      mkdirSync(BUILD_LOCK);
+      break;
+    } catch {
+      // Another test file is building; a lock older than two minutes was left by a killed run.
+      if (existsSync(BUILD_LOCK) && Date.now() - statSync(BUILD_LOCK).mtimeMs > 120_000)
+        rmSync(BUILD_LOCK, { recursive: true, force: true });
+      sleepMs(200);
+    }
+  }
+  try {
+    execFileSync(
+      process.execPath,
+      ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'],
+      { stdio: 'inherit' },
+    );
+    // tsc leaves unchanged outputs alone; mark the build as newer than the sources.
+    const now = new Date();
+    utimesSync(MAIN, now, now);
+  } finally {
+    rmSync(BUILD_LOCK, { recursive: true, force: true });
+  }
 }
 
 /** A running `quiver` process. */

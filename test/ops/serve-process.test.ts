@@ -2,9 +2,10 @@
 // keys, request ids in the JSON logs, probes, metrics, config errors, the data-dir lock,
 // read-only mode on low disk, the 413 envelope, and shutdown on SIGTERM (in-flight write
 // answered and durable; a second signal exits at once).
-import { before, test, type TestContext } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBuilt, runQuiver, stop, type QuiverProcess } from './process.js';
 import { points, tempDir } from './helpers.js';
@@ -19,16 +20,6 @@ const serveArgs = (dataDir: string, ...more: string[]) => [
   dataDir,
   ...more,
 ];
-
-/** Skips `t` when the Qdrant routes are not in this build yet. */
-async function needsRoutes(t: TestContext, q: QuiverProcess, headers: Record<string, string> = {}) {
-  const res = await fetch(`${q.url}/collections`, { headers });
-  if (res.status === 404) {
-    t.skip('needs the Qdrant collection and point routes (branch server) merged into main');
-    return false;
-  }
-  return true;
-}
 
 async function json(res: Response): Promise<Record<string, unknown>> {
   return (await res.json()) as Record<string, unknown>;
@@ -96,15 +87,25 @@ test('a bad setting stops the start with exit code 2 naming it', async () => {
   );
 });
 
-test('config print shows the effective config with secrets redacted', async () => {
-  const p = await runQuiver(['config', 'print', '--format', 'json', '--port', '7007'], {
-    QUIVER__SERVICE__API_KEY: 'very-secret',
-  });
+test('config print shows the effective config: file < env < flags, secrets redacted', async () => {
+  const file = join(tempDir(), 'quiver.yaml');
+  writeFileSync(file, 'service:\n  port: 7001\n  host: 0.0.0.0\nlimits:\n  max_collections: 9\n');
+  const p = await runQuiver(
+    ['config', 'print', '--format', 'json', '--config', file, '--port', '7007'],
+    {
+      QUIVER__SERVICE__API_KEY: 'very-secret',
+      QUIVER__LIMITS__MAX_COLLECTIONS: '10',
+    },
+  );
   assert.equal(await p.exited, 0);
-  const printed = JSON.stringify(p.lines);
-  assert.ok(!printed.includes('very-secret'));
-  assert.match(printed, /<redacted>/);
-  assert.match(printed, /\\"port\\": 7007/);
+  const printed = JSON.parse(p.lines.map((l) => String(l.raw ?? JSON.stringify(l))).join('\n')) as {
+    service: { port: number; host: string; api_key: string };
+    limits: { max_collections: number };
+  };
+  assert.equal(printed.service.port, 7007);
+  assert.equal(printed.service.host, '0.0.0.0');
+  assert.equal(printed.limits.max_collections, 10);
+  assert.equal(printed.service.api_key, '<redacted>');
 });
 
 test('a second server on the same data dir is refused (exit 1, LOCKED)', async () => {
@@ -119,12 +120,11 @@ test('a second server on the same data dir is refused (exit 1, LOCKED)', async (
   }
 });
 
-test('low disk: read-only mode (writes 503 with the reason), reported by /metrics', async (t) => {
+test('low disk: read-only mode (writes 503 with the reason), reported by /metrics', async () => {
   const q = await runQuiver(serveArgs(join(tempDir(), 'data'), '--set', 'disk.min_free_mb=1e15'));
   try {
     assert.match(await (await fetch(`${q.url}/metrics`)).text(), /^quiver_read_only 1$/m);
     await q.waitForLine((l) => l.msg === 'disk space low: read-only mode');
-    if (!(await needsRoutes(t, q))) return;
     const res = await fetch(`${q.url}/collections/c`, {
       method: 'PUT',
       headers: JSON_HEADERS,
@@ -138,12 +138,11 @@ test('low disk: read-only mode (writes 503 with the reason), reported by /metric
   }
 });
 
-test('413: a body over the limit gets the envelope naming service.body_limit_mb', async (t) => {
+test('413: a body over the limit gets the envelope naming service.body_limit_mb', async () => {
   const q = await runQuiver(
     serveArgs(join(tempDir(), 'data'), '--set', 'service.body_limit_mb=0.01'),
   );
   try {
-    if (!(await needsRoutes(t, q))) return;
     await fetch(`${q.url}/collections/c`, {
       method: 'PUT',
       headers: JSON_HEADERS,
@@ -190,10 +189,9 @@ async function halfSentUpsert(q: QuiverProcess, id: string, n: number) {
   return { finish: () => req.end(body.subarray(half)), answered };
 }
 
-test('SIGTERM during a write: the write is answered, the process exits 0, the data persists', async (t) => {
+test('SIGTERM during a write: the write is answered, the process exits 0, the data persists', async () => {
   const dir = join(tempDir(), 'data');
   const q = await runQuiver(serveArgs(dir));
-  if (!(await needsRoutes(t, q))) return void (await stop(q));
   await fetch(`${q.url}/collections/c`, { method: 'PUT', headers: JSON_HEADERS, body: COLLECTION });
   const write = await halfSentUpsert(q, 'inflight-1', 300);
   q.child.kill('SIGTERM');
@@ -218,10 +216,9 @@ test('SIGTERM during a write: the write is answered, the process exits 0, the da
   }
 });
 
-test('a second signal exits at once, without waiting for requests in flight', async (t) => {
+test('a second signal exits at once, without waiting for requests in flight', async () => {
   const dir = join(tempDir(), 'data');
   const q = await runQuiver(serveArgs(dir));
-  if (!(await needsRoutes(t, q))) return void (await stop(q));
   await fetch(`${q.url}/collections/c`, { method: 'PUT', headers: JSON_HEADERS, body: COLLECTION });
   const write = await halfSentUpsert(q, 'stuck-1', 100);
   q.child.kill('SIGTERM');
@@ -236,4 +233,11 @@ test('a second signal exits at once, without waiting for requests in flight', as
   } finally {
     assert.equal(await stop(again), 0);
   }
+});
+
+test('SIGINT (Ctrl-C) shuts down gracefully too', async () => {
+  const q = await runQuiver(serveArgs(join(tempDir(), 'data')));
+  q.child.kill('SIGINT');
+  assert.equal(await q.exited, 0);
+  await q.waitForLine((l) => l.msg === 'quiver stopped: data flushed and checkpointed');
 });

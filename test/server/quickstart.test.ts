@@ -20,13 +20,11 @@ const blocks = [...page.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((m) => ({
 const after_ = (end: number) => page.slice(end, end + 200);
 
 let server: QuiverProcess;
-let routesMissing = false;
 const scratch = resolve('.tmp', `quickstart-${process.pid}`);
 
 before(async () => {
   ensureBuilt();
   server = await runQuiver(['serve', '--port', '0', '--data-dir', join(tempDir(), 'data')]);
-  routesMissing = (await fetch(`${server.url}/collections`)).status === 404;
   mkdirSync(scratch, { recursive: true });
 });
 
@@ -46,8 +44,7 @@ test('the page has the blocks this test runs', () => {
   assert.equal(blocks.filter((b) => b.lang === 'js').length, 2);
 });
 
-test('curl: ready, create, upsert, search, filtered search', (t) => {
-  if (routesMissing) return t.skip('needs the Qdrant routes (branch server) merged into main');
+test('curl: ready, create, upsert, search, filtered search', () => {
   const [ready, create, upsert, search, filtered] = blocks.filter((b) => b.lang === 'bash');
   assert.match(bash(ready!.code), /ready/);
   assert.equal((JSON.parse(bash(create!.code)) as { result: unknown }).result, true);
@@ -70,8 +67,7 @@ test('curl: ready, create, upsert, search, filtered search', (t) => {
   );
 });
 
-test('the JavaScript client snippet prints what the page says', (t) => {
-  if (routesMissing) return t.skip('needs the Qdrant routes (branch server) merged into main');
+test('the JavaScript client snippet prints what the page says', () => {
   const block = blocks.filter((b) => b.lang === 'js')[0]!;
   const expected = /prints `([^`]+)`/.exec(after_(block.end))![1]!;
   const file = join(scratch, 'client.mjs');

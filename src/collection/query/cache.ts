@@ -1,6 +1,8 @@
 /**
- * A small LRU cache of query results, per collection. The key holds the collection's `lastOp`,
- * so any write to the collection makes older entries unreachable (they age out of the LRU).
+ * A small LRU cache of query results, per collection. The key holds the collection's
+ * `readEpoch` (its `lastOp` and payload index changes) and `layoutVersion`, so any write, any
+ * index change and any segment swap by the optimizer (which may change approximate or
+ * `indexed_only` answers) makes older entries unreachable (they age out of the LRU).
  * Requests that read another collection (`lookup_from`, `with_lookup`) or are random (`sample`)
  * are not cached. Cached results are deep-copied in and out, so callers may mutate them.
  */
@@ -18,7 +20,7 @@ function keyOf(collection: Collection, method: string, body: unknown): string | 
   );
   if (text.includes('"lookup_from"') || text.includes('"with_lookup"') || text.includes('"sample"'))
     return undefined;
-  return `${collection.lastOp}\u0000${method}\u0000${text}`;
+  return `${collection.readEpoch}:${collection.layoutVersion}\u0000${method}\u0000${text}`;
 }
 
 function cacheOf(collection: Collection): LRUCache<string, { value: unknown }> {

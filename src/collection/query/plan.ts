@@ -4,6 +4,7 @@
  * filter and its window. Every vector input is resolved here (point ids looked up, possibly in
  * another collection with `lookup_from`), so running a plan never fails on bad input.
  */
+import type { SegmentStrategy } from './segment-search.js';
 import {
   checkArray,
   checkBool,
@@ -40,6 +41,22 @@ export interface QueryContext {
   deadline: Deadline;
   /** Graph searches run on a search pool (parallel-search.ts), when one is in use. */
   presearch?: Presearch | undefined;
+  /** Receives how each nearest-neighbour stage searched the segments (explain, debug logs). */
+  onPlan?: (plan: QueryPlanInfo) => void;
+}
+
+/** How one nearest-neighbour stage ran: the strategy per segment, in segment order. */
+export interface QueryPlanInfo {
+  /** Collection name. */
+  collection: string;
+  /** Vector name searched. */
+  vector: string;
+  /** Results the stage needed (offset + limit, or MMR candidates). */
+  k: number;
+  /** Whether a filter applied. */
+  filtered: boolean;
+  /** `exact` (scan), `hnsw` (graph) or `skipped` (nothing to find) per segment. */
+  segments: SegmentStrategy[];
 }
 
 /** Qdrant's recommendation strategies. */

@@ -121,7 +121,7 @@ function runStage(
       };
       const query = graphQuery(stage);
       if (wholeCollection && query !== undefined && Number.isFinite(k)) {
-        searchSegments({
+        const segments = searchSegments({
           collection: ctx.collection,
           vector: stage.space.name,
           query,
@@ -132,6 +132,13 @@ function runStage(
           deadline: ctx.deadline,
           offer,
           presearch: ctx.presearch,
+        });
+        ctx.onPlan?.({
+          collection: ctx.collection.name,
+          vector: stage.space.name,
+          k,
+          filtered: plan.predicate !== undefined,
+          segments,
         });
       } else each(offer);
       const hits = top.sorted().map((h) => ({ key: h.key, loc: h.item, score: h.score }));

@@ -10,8 +10,11 @@
  * - otherwise an HNSW search with the filter checked during traversal: non-matching nodes are
  *   walked through but never returned, and `ef` is raised as the filter gets more selective so
  *   the beam still collects enough matches.
- * Each point found is handed to `offer`, which scores it exactly (the same score an exact scan
- * gives), so plans mixing both kinds of segment rank consistently.
+ * Exact scans are flat indexes: a sealed segment's vectors are scored by the SIMD kernels in
+ * place (`flatSearch`), a plain column in one tight loop with a typed heap; either way only the
+ * best `k + RESCORE_MARGIN` go on. Each point found is handed to `offer`, which scores it
+ * exactly (the score an exact scan of every point gives), so plans mixing both kinds of segment
+ * rank consistently.
  *
  * `indexed_only` skips segments that are over the indexing threshold but not indexed yet.
  */
@@ -20,7 +23,11 @@ import type { Metric } from '../../kernels/metric.js';
 import type { FilterPredicate } from '../../payload/filter.js';
 import type { QuantizedVectors } from '../../quantization/quantized-vectors.js';
 import type { QuantizationSearchParams } from '../../quantization/spec.js';
+import { flatSearch } from '../../index/flat.js';
+import { ScoreHeap } from '../../index/heap.js';
+import { scoreFunction } from '../../kernels/distance.js';
 import { estimatorOf } from '../../segment/filter-estimator.js';
+import { metricOf } from '../index-config.js';
 import type { PlainSegment } from '../../segment/plain-segment.js';
 import type { PointKey } from '../../segment/point-id.js';
 import type { Collection, Location } from '../collection.js';
@@ -59,12 +66,67 @@ export function searchSegments(o: SegmentSearchOptions): SegmentStrategy[] {
   return o.collection.segments.map((segment) => searchSegment(o, segment));
 }
 
+/**
+ * Candidates taken from a kernel-scored search beyond the `k` asked: the kernels score in f32,
+ * `offer` rescores exactly, and this margin keeps a near-tie at the k-th place from being
+ * decided by rounding.
+ */
+const RESCORE_MARGIN = 4;
+
 function exactScan(
   o: SegmentSearchOptions,
   segment: PlainSegment,
   offsets: Iterable<number> | undefined,
 ): void {
   const { collection, predicate, deadline, offer } = o;
+  const column = segment.columns.get(o.vector);
+  const store = column?.store;
+  if (offsets === undefined && column !== undefined && store !== undefined) {
+    // A sealed segment's vectors are in a kernel store: scan them with the SIMD kernels (the
+    // flat index) and rescore only the best few.
+    if (store.count === 0) return;
+    deadline.tick();
+    const distance = collection.specs.find((s) => s.name === o.vector)!.distance;
+    const found = flatSearch({
+      store,
+      metric: metricOf(distance),
+      query: o.query,
+      k: Math.min(o.k + RESCORE_MARGIN, store.count),
+      accept: (offset) =>
+        column.has(offset) &&
+        segment.isLive(offset) &&
+        !o.exclude.has(segment.keys[offset]!) &&
+        (predicate === undefined || predicate(collection.target({ segment, offset }))),
+    });
+    for (const offset of found.offsets) offer({ segment, offset }, segment.keys[offset]!);
+    return;
+  }
+  if (column !== undefined && Number.isFinite(o.k)) {
+    // A plain column: score it in one tight loop, keep the best few in a typed heap, and hand
+    // only those on (one scorer call and one location object per point cost ~10x the math).
+    const { data, base, dim } = column;
+    const distance = collection.specs.find((s) => s.name === o.vector)!.distance;
+    const score = scoreFunction(distance);
+    const k = o.k + RESCORE_MARGIN;
+    const best = new ScoreHeap(k + 1);
+    const consider = (offset: number): void => {
+      deadline.tick();
+      if (!column.has(offset) || !segment.isLive(offset)) return;
+      const s = score(o.query, data, base + offset * dim, dim);
+      if (best.size === k && -s >= best.topKey()) return;
+      if (o.exclude.size > 0 && o.exclude.has(segment.keys[offset]!)) return;
+      if (predicate !== undefined && !predicate(collection.target({ segment, offset }))) return;
+      best.push(-s, offset);
+      if (best.size > k) best.pop();
+    };
+    if (offsets !== undefined) for (const offset of offsets) consider(offset);
+    else for (let offset = 0; offset < segment.size; offset++) consider(offset);
+    while (best.size > 0) {
+      const offset = best.pop();
+      offer({ segment, offset }, segment.keys[offset]!);
+    }
+    return;
+  }
   const visit = (offset: number): void => {
     deadline.tick();
     if (!segment.isLive(offset)) return;
@@ -118,7 +180,7 @@ function searchSegment(o: SegmentSearchOptions, segment: PlainSegment): SegmentS
     accept = (offset) =>
       !exclude.has(segment.keys[offset]!) && (inner === undefined || inner(offset));
   }
-  const k = Math.min(o.k, live);
+  const k = Math.min(o.k + RESCORE_MARGIN, live);
   let ef = Math.max(params.hnswEf ?? config.efConstruct, k);
   // A selective filter leaves fewer matches per step of the beam: widen it in proportion to
   // the log of the selectivity (a linear raise would degenerate into a full scan).

@@ -1,31 +1,20 @@
 /**
- * Cardinality estimates of a filter over one segment, for a query planner: how many live points
- * of the segment match at least (`min`), probably (`exp`) and at most (`max`). Invariant:
- * `min <= true count <= max` and `min <= exp <= max`.
+ * Cardinality estimates of a filter over one segment, for the query planner (which reads them
+ * through `segment/filter-estimator.ts`): how many live points of the segment match at least
+ * (`min`), probably (`exp`) and at most (`max`). Invariant: `min <= true count <= max` and
+ * `min <= exp <= max`.
  *
  * Leaves come from the payload indexes (exact counts where an index answers exactly) or, for
  * conditions no index answers, the whole range `[0, n]` with `n / 2` expected. Clauses combine as
  * in Qdrant: `must` takes the smallest `max` and multiplies the expected fractions (independence),
  * `should` adds the `max`es and unites the fractions, `must_not` mirrors its operand's bounds.
  */
-import type { FilterNode } from '../filter.js';
 
 /** Cardinality bounds of a filter on one segment (see the module comment). */
 export interface CardinalityEstimate {
   min: number;
   exp: number;
   max: number;
-}
-
-/** What a planner asks of a segment's payload indexes (see the module comment). */
-export interface FilterEstimator {
-  /** Bounds on the number of live points of the segment matching `filter`. */
-  estimate(filter: FilterNode): CardinalityEstimate;
-  /**
-   * Segment offsets that may match `filter`, ascending (a superset of the live matches), or
-   * `undefined` when the indexes cannot narrow it. Callers must still check the filter on each.
-   */
-  candidates?(filter: FilterNode): Iterable<number> | undefined;
 }
 
 /** No knowledge: anything from none to all of `n` points. */

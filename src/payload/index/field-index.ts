@@ -14,22 +14,47 @@ import type { IndexSpec } from './schema.js';
 
 /** An index's answer to one field condition. */
 export interface IndexLookup {
-  /** How many offsets {@link IndexLookup.offsets} names. */
+  /** At least as many as the live points that match (often the length of `offsets()`). */
   readonly size: number;
-  /** How many of them surely match (`size` when the answer is exact). */
+  /** At most as many as the live points that match. */
   readonly sure: number;
+  /** `true` when `offsets()` are exactly the matching live points (then `sure === size`). */
+  readonly exact: boolean;
   /** The offsets that may match, sorted; computed on first call. */
   offsets(): OffsetList;
 }
 
+function once(f: () => OffsetList): () => OffsetList {
+  let list: OffsetList | undefined;
+  return () => (list ??= f());
+}
+
 /** An exact answer: exactly these offsets match. */
 export function exactLookup(list: OffsetList): IndexLookup {
-  return { size: list.length, sure: list.length, offsets: () => list };
+  return { size: list.length, sure: list.length, exact: true, offsets: () => list };
+}
+
+/**
+ * An exact answer whose size is known without listing it (`size` must be the exact count of
+ * `list()`): estimates then cost no list, and the list is built only if a scan wants it.
+ */
+export function countedLookup(size: number, list: () => OffsetList): IndexLookup {
+  return { size, sure: size, exact: true, offsets: once(list) };
 }
 
 /** A superset answer: these offsets may match, `sure` of them certainly do. */
 export function supersetLookup(list: OffsetList, sure: number): IndexLookup {
-  return { size: list.length, sure: Math.min(sure, list.length), offsets: () => list };
+  return {
+    size: list.length,
+    sure: Math.min(sure, list.length),
+    exact: false,
+    offsets: () => list,
+  };
+}
+
+/** A superset answer with bounds known without listing it (`sure <= matches <= size`). */
+export function boundedLookup(sure: number, size: number, list: () => OffsetList): IndexLookup {
+  return { size, sure: Math.min(sure, size), exact: false, offsets: once(list) };
 }
 
 /** A field index over one segment. */
@@ -55,6 +80,8 @@ export abstract class BaseFieldIndex<K> implements FieldIndex {
   protected readonly held = new Map<number, K[]>();
   /** Offsets holding at least one non-null value this index refused. */
   readonly others = new Set<number>();
+  /** Offsets held under several keys: while none is, counts per key add up to point counts. */
+  protected multiKeyed = 0;
 
   get points(): number {
     return this.held.size;
@@ -79,6 +106,7 @@ export abstract class BaseFieldIndex<K> implements FieldIndex {
     }
     if (keys.length > 0) {
       this.held.set(offset, keys);
+      if (keys.length > 1) this.multiKeyed++;
       this.insert(offset, keys);
     }
     if (refused) this.others.add(offset);
@@ -87,6 +115,7 @@ export abstract class BaseFieldIndex<K> implements FieldIndex {
   remove(offset: number): void {
     const keys = this.held.get(offset);
     if (keys !== undefined) {
+      if (keys.length > 1) this.multiKeyed--;
       this.erase(offset, keys);
       this.held.delete(offset);
     }

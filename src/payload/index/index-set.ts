@@ -16,7 +16,6 @@ import { keyPathToString, parseKeyPath, valuesAt } from '../key-path.js';
 import type { Payload } from '../payload.js';
 import {
   type CardinalityEstimate,
-  type FilterEstimator,
   combineMust,
   combineShould,
   invert,
@@ -56,6 +55,8 @@ interface Answer {
   readonly est: CardinalityEstimate;
   readonly offsets: (() => OffsetList) | undefined;
   readonly exact: boolean;
+  /** The exact number of matches, when known without listing them. */
+  readonly known?: number | undefined;
 }
 
 /** A new, empty index of the declared kind. */
@@ -88,7 +89,7 @@ export function canonicalKey(field: string, path = 'field_name'): string {
 }
 
 /** A segment's payload indexes (see the module comment). */
-export class PayloadIndexSet implements FilterEstimator {
+export class PayloadIndexSet {
   private readonly slots = new Map<string, Slot>();
   /**
    * Above this share of the segment's live points (by the estimate's `max`), `candidates` lists
@@ -176,8 +177,12 @@ export class PayloadIndexSet implements FilterEstimator {
   exactCount(filter: FilterNode): number | undefined {
     if (this.slots.size === 0) return undefined;
     const answer = this.clause(filter);
+    if (answer.known !== undefined) return answer.known;
     if (!answer.exact) return undefined;
-    return answer.offsets === undefined ? this.segment.liveCount : answer.offsets().length;
+    if (answer.offsets === undefined) return this.segment.liveCount;
+    // Counting a broad answer would build a long list: a scan counts as cheaply.
+    if (answer.est.max > this.broadShare * this.segment.liveCount) return undefined;
+    return answer.offsets().length;
   }
 
   private clause(node: FilterNode): Answer {
@@ -189,12 +194,14 @@ export class PayloadIndexSet implements FilterEstimator {
       const any = this.any(answers);
       // At least one holds, so the union bounds it; exact only when one is enough.
       parts.push(
-        node.minShould.minCount === 1 ? any : { ...any, exact: false, est: loose(any.est) },
+        node.minShould.minCount === 1
+          ? any
+          : { ...any, exact: false, known: undefined, est: loose(any.est) },
       );
     }
     for (const c of node.mustNot) parts.push(this.not(this.condition(c)));
     if (parts.length === 0)
-      return { est: { min: n, exp: n, max: n }, offsets: undefined, exact: true };
+      return { est: { min: n, exp: n, max: n }, offsets: undefined, exact: true, known: n };
     if (parts.length === 1) return parts[0]!;
     const lists = parts.filter((p) => p.offsets !== undefined);
     return {
@@ -218,6 +225,7 @@ export class PayloadIndexSet implements FilterEstimator {
 
   /** At least one of `answers` holds. */
   private any(answers: readonly Answer[]): Answer {
+    if (answers.length === 1) return answers[0]!;
     const n = this.segment.liveCount;
     const est = combineShould(
       answers.map((a) => a.est),
@@ -237,15 +245,17 @@ export class PayloadIndexSet implements FilterEstimator {
   private not(answer: Answer): Answer {
     const n = this.segment.liveCount;
     const est = invert(answer.est, n);
-    if (!answer.exact) return { est, offsets: undefined, exact: false };
-    if (answer.offsets === undefined) return { est, offsets: () => [], exact: true };
+    const known = answer.known === undefined ? undefined : n - answer.known;
+    if (!answer.exact) return { est, offsets: undefined, exact: false, known };
+    if (answer.offsets === undefined) return { est, offsets: () => [], exact: true, known: 0 };
     const matched = answer.offsets;
-    if (answer.est.max < n / 2) return { est, offsets: undefined, exact: false };
+    if (answer.est.max < n / 2) return { est, offsets: undefined, exact: false, known };
     const segment = this.segment;
     return {
       est,
       offsets: memo(() => complement(matched(), segment.size, (o) => segment.isLive(o))),
       exact: true,
+      known,
     };
   }
 
@@ -258,15 +268,13 @@ export class PayloadIndexSet implements FilterEstimator {
         const slot = this.slots.get(keyPathToString(node.path));
         const lookup = slot?.index.lookup(node.test);
         if (lookup === undefined) break;
-        const exact = lookup.sure === lookup.size;
+        const max = Math.min(n, lookup.size);
+        const min = Math.min(max, lookup.sure);
         return {
-          est: {
-            min: lookup.sure,
-            exp: exact ? lookup.size : Math.round((lookup.sure + lookup.size) / 2),
-            max: lookup.size,
-          },
-          offsets: memo(() => lookup.offsets()),
-          exact,
+          est: { min, exp: Math.round((min + max) / 2), max },
+          offsets: () => lookup.offsets(),
+          exact: lookup.exact,
+          known: lookup.exact ? lookup.size : undefined,
         };
       }
       case 'has_id': {

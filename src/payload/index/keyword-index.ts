@@ -41,12 +41,12 @@ export class KeywordIndex extends BaseFieldIndex<string> {
     switch (test.kind) {
       case 'match_value':
         if (typeof test.value !== 'string' || this.accept(test.value) === undefined) return;
-        return exactLookup(this.postings.get(test.value));
+        return this.postings.lookup([test.value], this.multiKeyed === 0);
       case 'match_any': {
         if (test.valueType !== 'keyword') return;
         const values = [...test.values] as string[];
         if (values.some((v) => this.accept(v) === undefined)) return;
-        return exactLookup(this.postings.getAny(values));
+        return this.postings.lookup(values, this.multiKeyed === 0);
       }
       case 'match_except': {
         if (test.valueType !== 'keyword') return;

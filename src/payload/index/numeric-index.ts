@@ -8,12 +8,30 @@
  * - bool: `true` / `false` lists; answers `match` on a boolean exactly.
  */
 import { parseDatetime } from '../datetime.js';
-import type { FieldTest } from '../filter.js';
-import { BaseFieldIndex, type IndexLookup, exactLookup, supersetLookup } from './field-index.js';
+import type { FieldTest, RangeBounds } from '../filter.js';
+import {
+  BaseFieldIndex,
+  type IndexLookup,
+  boundedLookup,
+  countedLookup,
+  exactLookup,
+  supersetLookup,
+} from './field-index.js';
 import { type OffsetList, sortedOffsets, union, unionAll } from './offset-set.js';
 import { Postings } from './postings.js';
 import type { IndexSpec } from './schema.js';
 import { SortedNumbers } from './sorted-numbers.js';
+
+/** An exact range answer, counted without a list when the sorted view is clean. */
+function rangeLookup(
+  sorted: SortedNumbers,
+  bounds: RangeBounds,
+  singleValued: boolean,
+): IndexLookup {
+  const count = singleValued ? sorted.count(bounds) : undefined;
+  if (count !== undefined) return countedLookup(count, () => sorted.range(bounds));
+  return exactLookup(sorted.range(bounds));
+}
 
 const point = (x: number) => ({ gt: undefined, gte: x, lt: undefined, lte: x });
 
@@ -51,10 +69,14 @@ export class IntegerIndex extends BaseFieldIndex<number> {
     switch (test.kind) {
       case 'match_value':
         if (typeof test.value !== 'number' || !Number.isInteger(test.value)) return;
+        if (this.spec.lookup) return this.postings.lookup([test.value], this.multiKeyed === 0);
         return exactLookup(this.equal([test.value]));
-      case 'match_any':
+      case 'match_any': {
         if (test.valueType !== 'integer') return;
-        return exactLookup(this.equal([...test.values] as number[]));
+        const values = [...test.values] as number[];
+        if (this.spec.lookup) return this.postings.lookup(values, this.multiKeyed === 0);
+        return exactLookup(this.equal(values));
+      }
       case 'match_except': {
         if (test.valueType !== 'integer' || !this.spec.lookup) return;
         const set = test.values;
@@ -64,8 +86,13 @@ export class IntegerIndex extends BaseFieldIndex<number> {
       }
       case 'range': {
         if (!this.spec.range) return;
+        if (this.others.size === 0)
+          return rangeLookup(this.sorted, test.bounds, this.multiKeyed === 0);
+        // Non-integral numbers were refused but may be in range: `others` join the answer.
+        const list = () => union(this.sorted.range(test.bounds), sortedOffsets(this.others));
+        const count = this.multiKeyed === 0 ? this.sorted.count(test.bounds) : undefined;
+        if (count !== undefined) return boundedLookup(count, count + this.others.size, list);
         const hits = this.sorted.range(test.bounds);
-        // Non-integral numbers were refused but may be in range.
         return supersetLookup(union(hits, sortedOffsets(this.others)), hits.length);
       }
       default:
@@ -99,7 +126,7 @@ export class FloatIndex extends BaseFieldIndex<number> {
   lookup(test: FieldTest): IndexLookup | undefined {
     switch (test.kind) {
       case 'range':
-        return exactLookup(this.sorted.range(test.bounds));
+        return rangeLookup(this.sorted, test.bounds, this.multiKeyed === 0);
       case 'match_value':
         if (typeof test.value !== 'number') return;
         return exactLookup(this.sorted.range(point(test.value)));
@@ -136,7 +163,8 @@ export class DatetimeIndex extends BaseFieldIndex<number> {
 
   lookup(test: FieldTest): IndexLookup | undefined {
     // Only datetime strings can pass a datetime range, and every one of them is indexed.
-    return test.kind === 'datetime_range' ? exactLookup(this.sorted.range(test.bounds)) : undefined;
+    if (test.kind !== 'datetime_range') return undefined;
+    return rangeLookup(this.sorted, test.bounds, this.multiKeyed === 0);
   }
 }
 
@@ -159,6 +187,6 @@ export class BoolIndex extends BaseFieldIndex<boolean> {
 
   lookup(test: FieldTest): IndexLookup | undefined {
     if (test.kind !== 'match_value' || typeof test.value !== 'boolean') return undefined;
-    return exactLookup(this.postings.get(test.value));
+    return this.postings.lookup([test.value], true);
   }
 }

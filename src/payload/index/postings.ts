@@ -2,6 +2,7 @@
  * Inverted lists: for each distinct key (a keyword, an integer, a token), the offsets holding it.
  * Lists are kept as sets for O(1) updates and sorted only when a query asks for them.
  */
+import { type IndexLookup, countedLookup, exactLookup } from './field-index.js';
 import { type OffsetList, sortedOffsets, unionAll } from './offset-set.js';
 
 /** Offsets by key (see the module comment). */
@@ -49,6 +50,18 @@ export class Postings<K> {
     const lists: OffsetList[] = [];
     for (const key of keys) if (this.lists.has(key)) lists.push(this.get(key));
     return unionAll(lists);
+  }
+
+  /**
+   * The exact answer "holds one of `keys`" (distinct keys). `singleKeyed`: no offset is held
+   * under several keys, so the counts add up and no list is built until a scan asks for it.
+   */
+  lookup(keys: readonly K[], singleKeyed: boolean): IndexLookup {
+    if (keys.length === 1) return countedLookup(this.count(keys[0]!), () => this.get(keys[0]!));
+    if (!singleKeyed) return exactLookup(this.getAny(keys));
+    let size = 0;
+    for (const key of keys) size += this.count(key);
+    return countedLookup(size, () => this.getAny(keys));
   }
 
   /** Offsets holding any key that passes `keep` (walks every distinct key). */

@@ -73,6 +73,36 @@ export class SortedNumbers {
     return unique;
   }
 
+  /**
+   * How many base entries fall within `bounds`, in O(log n), when nothing was written since the
+   * last rebuild (sealed segments); `undefined` otherwise. Entries, not offsets: equal to the
+   * count of offsets only when each offset holds one value.
+   */
+  count(bounds: RangeBounds): number | undefined {
+    if (this.stale.size > 0 || this.buffer.size > 0) return undefined;
+    const values = this.baseValues;
+    // First index whose value is above (or at, when `inclusive`) x.
+    const search = (x: number, inclusive: boolean): number => {
+      let lo = 0;
+      let hi = values.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (values[mid]! < x || (!inclusive && values[mid] === x)) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    const from = Math.max(
+      bounds.gte === undefined ? 0 : search(bounds.gte, true),
+      bounds.gt === undefined ? 0 : search(bounds.gt, false),
+    );
+    const to = Math.min(
+      bounds.lte === undefined ? values.length : search(bounds.lte, false),
+      bounds.lt === undefined ? values.length : search(bounds.lt, true),
+    );
+    return Math.max(0, to - from);
+  }
+
   private rebuild(): void {
     const pairs: [number, number][] = [];
     for (const [offset, values] of this.current) for (const x of values) pairs.push([x, offset]);

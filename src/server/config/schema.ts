@@ -75,7 +75,8 @@ const Service = Type.Object(
     request_timeout_sec: Type.Number({
       minimum: 0,
       default: 300,
-      description: 'A request not fully received and answered in this time is cut (0: no limit).',
+      description:
+        "A request not fully received (headers and body) in this time gets 408 and its connection closed: slow or stalled clients (0: no limit). A query's own run time is bounded by its `timeout` parameter.",
     }),
     keep_alive_timeout_sec: Type.Number({
       minimum: 0,
@@ -128,7 +129,8 @@ const Log = Type.Object(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
       {
         default: 'info',
-        description: '`debug` also logs the body of slow queries; `silent` logs nothing.',
+        description:
+          '`debug` also logs query plans and the body of slow queries; `silent` logs nothing.',
       },
     ),
     format: Type.Union([Type.Literal('json'), Type.Literal('pretty')], {

@@ -75,7 +75,11 @@ export async function checkDisk(options: DiskWatchOptions): Promise<void> {
 
 /** Checks now, then every `intervalMs`; returns the stop function. */
 export async function startDiskWatch(options: DiskWatchOptions): Promise<() => void> {
-  await checkDisk(options);
+  // A volume statfs cannot measure must not stop the server: it runs without the watch's help
+  // (and says so) until a later check succeeds.
+  await checkDisk(options).catch((err: unknown) =>
+    options.log.error({ err }, 'disk check failed; free space is not watched until it succeeds'),
+  );
   let running = false;
   const timer = setInterval(() => {
     if (running) return;

@@ -6,6 +6,7 @@
  * - `quiver_search_duration_seconds` (every query, search, recommend, discover... route, per
  *   operation) and `quiver_upsert_duration_seconds`;
  * - per collection: `quiver_collection_points`, `quiver_collection_segments`,
+ *   `quiver_collection_vector_bytes` (memory of the dense vectors and their quantized codes),
  *   `quiver_collection_disk_bytes`, `quiver_wal_bytes`, `quiver_wal_fsyncs`,
  *   `quiver_wal_fsync_seconds_sum`, `quiver_wal_fsync_seconds_max`;
  * - `quiver_disk_free_bytes`, `quiver_read_only`, `quiver_ready`;
@@ -78,6 +79,11 @@ export function createMetrics({ db, state }: Omit<MetricsOptions, 'version'>) {
   perCollection('quiver_collection_points', 'Live points per collection.', (s) => s.points);
   perCollection('quiver_collection_segments', 'Segments per collection.', (s) => s.segments);
   perCollection(
+    'quiver_collection_vector_bytes',
+    'Bytes of dense vectors in memory: float32 originals plus quantized codes.',
+    (s) => s.vectorBytes,
+  );
+  perCollection(
     'quiver_collection_disk_bytes',
     'Bytes on disk per collection folder (at the last disk check).',
     (s) => s.diskBytes,
@@ -126,6 +132,7 @@ interface CollectionFacts {
   collection: string;
   points: number;
   segments: number;
+  vectorBytes: number;
   diskBytes: number;
   walBytes: number;
   fsyncs: number;
@@ -133,11 +140,25 @@ interface CollectionFacts {
   fsyncSecondsMax: number;
 }
 
+/** One scrape reads the engine once, not once per series (figures at most 250 ms old). */
+const FACTS_TTL_MS = 250;
+const factsCache = new WeakMap<Quiver, { at: number; facts: CollectionFacts[] }>();
+
 function collectionFacts(db: Quiver, state: ServerState): CollectionFacts[] {
+  const cached = factsCache.get(db);
+  const now = performance.now();
+  if (cached !== undefined && now - cached.at < FACTS_TTL_MS) return cached.facts;
+  const facts = readFacts(db, state);
+  factsCache.set(db, { at: now, facts });
+  return facts;
+}
+
+function readFacts(db: Quiver, state: ServerState): CollectionFacts[] {
   return db.stats().map((s) => ({
     collection: s.collection,
     points: s.points,
     segments: s.segments,
+    vectorBytes: s.vectorBytes,
     diskBytes: state.collectionBytes.get(s.collection) ?? 0,
     walBytes: s.walBytes ?? 0,
     fsyncs: s.wal?.fsyncs ?? 0,

@@ -11,8 +11,13 @@ export function routeMeta(request: FastifyRequest): RouteMeta | undefined {
   return config?.kind === undefined ? undefined : (config as RouteMeta);
 }
 
-/** True when the request changes data (routes of kind `write` or `admin`). */
+/**
+ * True when the request changes data: routes of kind `write` or `admin`, except GET and HEAD
+ * (listing and downloading snapshots are admin routes, but they only read, and must work in
+ * read-only mode: downloading a snapshot is how one moves data off a full disk).
+ */
 export function isWrite(request: FastifyRequest): boolean {
+  if (request.method === 'GET' || request.method === 'HEAD') return false;
   const kind = routeMeta(request)?.kind;
   return kind === 'write' || kind === 'admin';
 }

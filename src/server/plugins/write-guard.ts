@@ -108,9 +108,10 @@ export function refusal(
     if (!known && existing.length >= options.maxCollections)
       return new QuiverError(
         'LIMIT_EXCEEDED',
-        `Forbidden: cannot create collection \`${collection}\`, the server already holds ${existing.length} collections (limits.max_collections = ${options.maxCollections}); delete one or raise the limit`,
+        `Forbidden: cannot create collection \`${collection}\`, the server already holds ${existing.length} collection${existing.length === 1 ? '' : 's'} (limits.max_collections = ${options.maxCollections}); delete one or raise the limit`,
       );
   }
+  if (options.maxDiskPerCollectionMb <= 0 && options.maxPointsPerCollection <= 0) return undefined;
   const stats = db.stats().find((s) => s.collection === collection);
   if (stats === undefined) return undefined;
   if (options.maxDiskPerCollectionMb > 0 && !freesSpace(operation)) {

@@ -19,21 +19,15 @@ export function optimizerRoutes({ app, db }: RouteScope): void {
     operation: 'get_optimizations',
     kind: 'read',
     summary:
-      'Optimizer progress: one queued optimization while the collection is grey or yellow, its segments idle when green',
+      'Optimizations: running (with progress), and with `with=queued,completed,idle_segments` the next one due, the last finished ones and the idle segments',
     tags: ['Collections'],
     query: ['with', 'completed_limit'],
-    handler: async (request) => {
-      const info = await db.getCollection(name(request));
-      const busy = info.status !== 'green';
-      return {
-        summary: {
-          queued_optimizations: busy ? 1 : 0,
-          queued_segments: 0,
-          queued_points: 0,
-          idle_segments: busy ? 0 : (info.segments_count ?? 0),
-        },
-        running: [],
-      };
+    handler: (request) => {
+      const q = request.query as { with?: string; completed_limit?: string };
+      return db.getOptimizations(name(request), {
+        with: q.with,
+        completed_limit: q.completed_limit === undefined ? undefined : Number(q.completed_limit),
+      });
     },
   });
 

@@ -100,10 +100,20 @@ test('a text index makes match.text, text_any and phrase match tokens instead of
     await ids(db, { must: [{ key: 't', match: { text: 'database' } }] }),
     [1, 2, 3].slice(1),
   );
+  const viaQuery = async () =>
+    (
+      await db.query('c', {
+        query: [1, 0],
+        filter: { must: [{ key: 't', match: { text: 'Vector' } }] },
+      })
+    ).points.map((p) => p.id);
+  assert.deepEqual(await viaQuery(), [1]);
   await db.createPayloadIndex('c', {
     field_name: 't',
     field_schema: { type: 'text', tokenizer: 'word', lowercase: true },
   });
+  // Declaring the index changes the meaning, so a cached result must not be served.
+  assert.deepEqual(await viaQuery(), [1, 3]);
   // Tokens, lowercased, in any order; all in one string (point 3 holds them in two).
   const both = { must: [{ key: 't', match: { text: 'database VECTOR' } }] };
   assert.deepEqual(await ids(db, both), [1]);
