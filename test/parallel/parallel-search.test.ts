@@ -118,6 +118,28 @@ test('answers stay equal after deletes in a sealed segment and after optimizer s
   await pool.close();
 });
 
+test('a point deleted while its search runs on a worker is not returned', async () => {
+  const pool = new WorkerSearchPool({ threads: 2 });
+  const single = await Quiver.open();
+  const parallel = await Quiver.open({ searchPool: pool, searchMinSegmentPoints: 0 });
+  const random = await setup([single, parallel], 'Cosine', 600, 17);
+  const batch = {
+    searches: searches(random, 20).map((q) => ({ ...q, filter: undefined })),
+  };
+  const before = await single.queryBatch('c', batch);
+  const top = [...new Set(before.flatMap((r) => r.points.slice(0, 2).map((p) => p.id)))];
+  // Dispatched before the delete, answered after it: the ids must not come back.
+  const pending = parallel.queryBatch('c', batch);
+  await parallel.delete('c', { points: top });
+  const got = await pending;
+  const ids = new Set(got.flatMap((r) => r.points.map((p) => p.id)));
+  for (const id of top) assert.ok(!ids.has(id), `deleted point ${String(id)} returned`);
+  assert.ok(pool.tasksDone > 0);
+  await single.close();
+  await parallel.close();
+  await pool.close();
+});
+
 test('quantized segments keep their searches on the main thread, with the same answers', async () => {
   const pool = new WorkerSearchPool({ threads: 1 });
   const single = await Quiver.open();
