@@ -83,6 +83,11 @@ export class WorkerSearchPool implements SearchPool {
     return this.slots.filter((s) => s.worker !== undefined).length;
   }
 
+  /** Segment images registered (published and not yet unpublished). */
+  get registeredImages(): number {
+    return this.images.size;
+  }
+
   /** @internal The workers, for tests that kill one. */
   workers(): Worker[] {
     return this.slots.flatMap((s) => (s.worker === undefined ? [] : [s.worker]));

@@ -112,9 +112,15 @@ test('answers stay equal after deletes in a sealed segment and after optimizer s
   }));
   for (const db of dbs) await db.upsert('c', { points: more });
   await check();
+  assert.equal(pool.registeredImages, 1);
   for (const db of dbs) await db.compact('c');
   await check();
+  // The swapped-out segment's image is gone from the workers; the new segment's is there.
+  const info = await parallel.getCollection('c');
+  assert.equal(pool.registeredImages, info.segments_count! - 1);
   for (const db of dbs) await db.close();
+  // Closing the database unpublishes its images from a pool it does not own.
+  assert.equal(pool.registeredImages, 0);
   await pool.close();
 });
 
