@@ -63,6 +63,8 @@ export class WorkerSearchPool implements SearchPool {
   private readonly images = new Map<number, SegmentImage>();
   private seq = 0;
   private closed = false;
+  /** Set when a worker failed before answering anything: it cannot start, so none is retried. */
+  private broken: QuiverError | undefined;
   /** Search tasks answered by the workers so far. */
   tasksDone = 0;
 
@@ -105,6 +107,7 @@ export class WorkerSearchPool implements SearchPool {
 
   async search(tasks: SearchTask[]): Promise<Uint32Array[]> {
     if (this.closed) throw new QuiverError('CLOSED', 'the search pool is closed');
+    if (this.broken !== undefined) throw this.broken;
     if (tasks.length === 0) return [];
     // Contiguous shares, one message per worker: a batch costs one round trip per thread.
     const n = Math.min(this.threads, tasks.length);
@@ -153,7 +156,9 @@ export class WorkerSearchPool implements SearchPool {
     worker.unref();
     slot.worker = worker;
     for (const [id, image] of this.images) worker.postMessage({ type: 'register', id, image });
+    let answered = false;
     worker.on('message', (reply: SearchReply) => {
+      answered = true;
       const pending = slot.pending.get(reply.seq);
       if (pending === undefined) return;
       slot.pending.delete(reply.seq);
@@ -174,7 +179,16 @@ export class WorkerSearchPool implements SearchPool {
       for (const pending of slot.pending.values()) pending.reject(err);
       slot.pending.clear();
     };
-    worker.on('error', (err) => fail(`crashed: ${err.message}`));
+    worker.on('error', (err) => {
+      if (!answered) {
+        this.broken = new QuiverError(
+          'INTERNAL',
+          `search workers cannot start (${err.message}); searches stay on the main thread`,
+          { cause: err },
+        );
+      }
+      fail(`crashed: ${err.message}`);
+    });
     worker.on('exit', (code) => fail(`exited with code ${code}`));
     return worker;
   }

@@ -64,6 +64,7 @@ export class ParallelSearch {
   private readonly publishing = new WeakSet<HnswIndex>();
   private nextId = 1;
   private stopped = false;
+  private lastFailure: string | undefined;
 
   constructor(options: ParallelSearchOptions) {
     this.pool = options.pool;
@@ -104,11 +105,16 @@ export class ParallelSearch {
     if (handed.length > 0) {
       try {
         const found = await this.pool.search(handed);
+        this.lastFailure = undefined;
         let next = 0;
         offsets = ids.map((id) => (id === undefined ? undefined : found[next++]));
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
-        this.warn(`parallel search failed, searching on the main thread instead: ${reason}`);
+        // Said once per distinct failure: a pool that cannot start fails every query alike.
+        if (reason !== this.lastFailure) {
+          this.lastFailure = reason;
+          this.warn(`parallel search failed, searching on the main thread instead: ${reason}`);
+        }
       }
     }
     presearch.serve(offsets);
