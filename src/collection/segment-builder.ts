@@ -28,7 +28,7 @@ import { type VectorIndexConfig, metricOf } from './index-config.js';
 /** Points copied between two yields. */
 const COPY_CHUNK = 512;
 /** Graph insertions between two yields. */
-const INDEX_CHUNK = 32;
+const INDEX_CHUNK = 8;
 /** Seed of every segment graph: builds are reproducible. */
 const GRAPH_SEED = 42;
 

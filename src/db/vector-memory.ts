@@ -48,7 +48,7 @@ export function vectorMemory(collection: Collection): VectorMemoryReport {
       }
       info.vectors += count;
       // A sealed column holds a slot for every offset (deleted ones still route the graph).
-      const slots = column.store !== undefined ? column.present.length : count;
+      const slots = segment.sealed ? column.present.length : count;
       info.original_bytes += slots * spec.size * 4;
       const codes = segment.quantized.get(spec.name);
       if (codes !== undefined) {

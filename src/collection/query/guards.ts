@@ -32,7 +32,8 @@ export class Deadline {
 
   /** @param seconds the request's `timeout`; `undefined` = no limit. */
   constructor(private readonly seconds: number | undefined) {
-    this.end = seconds === undefined ? Infinity : Date.now() + seconds * 1000;
+    // performance.now(): sub-millisecond, so a tiny timeout trips even on a fast query.
+    this.end = seconds === undefined ? Infinity : performance.now() + seconds * 1000;
   }
 
   /** Counts one unit of work; every {@link CHECK_EVERY} units reads the clock. */
@@ -42,7 +43,7 @@ export class Deadline {
 
   /** Throws `TIMEOUT` when the deadline has passed. */
   check(): void {
-    if (Date.now() > this.end) {
+    if (performance.now() > this.end) {
       throw new QuiverError(
         'TIMEOUT',
         `Timeout error: the request took longer than its timeout of ${String(this.seconds)} s; ` +

@@ -73,60 +73,13 @@ export function searchSegments(o: SegmentSearchOptions): SegmentStrategy[] {
  */
 const RESCORE_MARGIN = 4;
 
-function exactScan(
+/** Offers every live point of `offsets` (all when undefined) that passes the filter. */
+function offerAll(
   o: SegmentSearchOptions,
   segment: PlainSegment,
   offsets: Iterable<number> | undefined,
 ): void {
   const { collection, predicate, deadline, offer } = o;
-  const column = segment.columns.get(o.vector);
-  const store = column?.store;
-  if (offsets === undefined && column !== undefined && store !== undefined) {
-    // A sealed segment's vectors are in a kernel store: scan them with the SIMD kernels (the
-    // flat index) and rescore only the best few.
-    if (store.count === 0) return;
-    deadline.tick();
-    const distance = collection.specs.find((s) => s.name === o.vector)!.distance;
-    const found = flatSearch({
-      store,
-      metric: metricOf(distance),
-      query: o.query,
-      k: Math.min(o.k + RESCORE_MARGIN, store.count),
-      accept: (offset) =>
-        column.has(offset) &&
-        segment.isLive(offset) &&
-        !o.exclude.has(segment.keys[offset]!) &&
-        (predicate === undefined || predicate(collection.target({ segment, offset }))),
-    });
-    for (const offset of found.offsets) offer({ segment, offset }, segment.keys[offset]!);
-    return;
-  }
-  if (column !== undefined && Number.isFinite(o.k)) {
-    // A plain column: score it in one tight loop, keep the best few in a typed heap, and hand
-    // only those on (one scorer call and one location object per point cost ~10x the math).
-    const { data, base, dim } = column;
-    const distance = collection.specs.find((s) => s.name === o.vector)!.distance;
-    const score = scoreFunction(distance);
-    const k = o.k + RESCORE_MARGIN;
-    const best = new ScoreHeap(k + 1);
-    const consider = (offset: number): void => {
-      deadline.tick();
-      if (!column.has(offset) || !segment.isLive(offset)) return;
-      const s = score(o.query, data, base + offset * dim, dim);
-      if (best.size === k && -s >= best.topKey()) return;
-      if (o.exclude.size > 0 && o.exclude.has(segment.keys[offset]!)) return;
-      if (predicate !== undefined && !predicate(collection.target({ segment, offset }))) return;
-      best.push(-s, offset);
-      if (best.size > k) best.pop();
-    };
-    if (offsets !== undefined) for (const offset of offsets) consider(offset);
-    else for (let offset = 0; offset < segment.size; offset++) consider(offset);
-    while (best.size > 0) {
-      const offset = best.pop();
-      offer({ segment, offset }, segment.keys[offset]!);
-    }
-    return;
-  }
   const visit = (offset: number): void => {
     deadline.tick();
     if (!segment.isLive(offset)) return;
@@ -137,6 +90,84 @@ function exactScan(
   };
   if (offsets !== undefined) for (const offset of offsets) visit(offset);
   else for (let offset = 0; offset < segment.size; offset++) visit(offset);
+}
+
+/**
+ * Offers the kernel-scored best offsets, best first; returns false (offering nothing) when
+ * scores tie across the cut, where rounding or heap order could pick the wrong ones among equals.
+ */
+function offerBest(
+  o: SegmentSearchOptions,
+  segment: PlainSegment,
+  offsets: Uint32Array,
+  scores: Float32Array,
+  kept: number,
+): boolean {
+  if (offsets.length === kept && offsets.length > o.k) {
+    const kth = scores[o.k - 1]!;
+    const last = scores[offsets.length - 1]!;
+    if (last >= kth - 1e-5 * Math.max(1, Math.abs(kth))) return false;
+  }
+  for (const offset of offsets) o.offer({ segment, offset }, segment.keys[offset]!);
+  return true;
+}
+
+/** An exact scan of one segment: a flat index (see the module comment). */
+function exactScan(
+  o: SegmentSearchOptions,
+  segment: PlainSegment,
+  offsets: Iterable<number> | undefined,
+): void {
+  const { collection, predicate, deadline } = o;
+  const column = segment.columns.get(o.vector);
+  if (column === undefined || !Number.isFinite(o.k)) return offerAll(o, segment, offsets);
+  const k = o.k + RESCORE_MARGIN;
+  const passes = (offset: number): boolean =>
+    column.has(offset) &&
+    segment.isLive(offset) &&
+    !(o.exclude.size > 0 && o.exclude.has(segment.keys[offset]!)) &&
+    (predicate === undefined || predicate(collection.target({ segment, offset })));
+  const distance = collection.specs.find((s) => s.name === o.vector)!.distance;
+  if (offsets === undefined) {
+    // Every offset: the SIMD kernels score the store in place.
+    if (column.empty) return;
+    const store = column.store;
+    const found = flatSearch({
+      store,
+      metric: metricOf(distance),
+      query: o.query,
+      k: Math.min(k, store.count),
+      accept: passes,
+    });
+    deadline.check();
+    if (!offerBest(o, segment, found.offsets, found.scores, Math.min(k, store.count))) {
+      offerAll(o, segment, undefined);
+    }
+    return;
+  }
+  // A candidate list: score those in one loop, keep the best few in a typed heap.
+  const { data, base, dim } = column;
+  const score = scoreFunction(distance);
+  const best = new ScoreHeap(k + 1);
+  const list: number[] = [];
+  for (const offset of offsets) {
+    deadline.tick();
+    list.push(offset);
+    if (!column.has(offset) || !segment.isLive(offset)) continue;
+    const s = score(o.query, data, base + offset * dim, dim);
+    if (best.size === k && -s >= best.topKey()) continue;
+    if (!passes(offset)) continue;
+    best.push(-s, offset);
+    if (best.size > k) best.pop();
+  }
+  const n = best.size;
+  const found = new Uint32Array(n);
+  const scores = new Float32Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    scores[i] = -best.topKey();
+    found[i] = best.pop();
+  }
+  if (!offerBest(o, segment, found, scores, k)) offerAll(o, segment, list);
 }
 
 function searchSegment(o: SegmentSearchOptions, segment: PlainSegment): SegmentStrategy {
