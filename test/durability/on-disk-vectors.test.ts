@@ -203,3 +203,42 @@ for (const damage of ['missing', 'corrupt'] as const) {
     }
   });
 }
+
+test('without codes, on-disk segments are searched and rebuilt by the optimizer from the file', async () => {
+  const dbs: Quiver[] = [];
+  const fss: MemoryFileSystem[] = [];
+  for (const onDisk of [true, false]) {
+    const fs = new MemoryFileSystem();
+    const db = await Quiver.open({ path: '/data', fs });
+    await db.createCollection('c', {
+      ...CONFIG,
+      quantization_config: undefined,
+      vectors: { ...CONFIG.vectors, on_disk: onDisk },
+    });
+    await db.upsert('c', { points });
+    await db.compact('c');
+    await db.checkpointAll();
+    dbs.push(db);
+    fss.push(fs);
+  }
+  const [disk, ram] = dbs as [Quiver, Quiver];
+  assert.equal((await disk.vectorMemory('c')).vectors['']!.original_bytes, 0);
+  assert.deepEqual(await answers(disk, 'c'), await answers(ram, 'c'));
+  // Deletes, then a rebuild that reads the on-disk originals; persisted, it moves to disk again.
+  for (const db of dbs) {
+    await db.delete('c', { points: points.filter((p) => p.id % 6 === 5).map((p) => p.id) });
+    await db.compact('c');
+    await db.checkpointAll();
+  }
+  const memory = (await disk.vectorMemory('c')).vectors['']!;
+  assert.equal(memory.original_bytes, 0);
+  assert.equal(memory.original_bytes_on_disk, (N - N / 6) * DIM * 4);
+  assert.deepEqual(await answers(disk, 'c'), await answers(ram, 'c'));
+  // Only the new vector file is left once both kept checkpoints have moved on.
+  await disk.upsert('c', { points: [{ id: 20_000, vector: queries[2]!, payload: { g: 0 } }] });
+  await disk.checkpointAll();
+  const collections = await fss[0]!.list('/data/collections');
+  const files = await fss[0]!.list(`/data/collections/${collections[0]}/segments`);
+  assert.equal(files.filter((f) => f.startsWith('vec-')).length, 1, files.join(', '));
+  for (const db of dbs) await db.close();
+});
