@@ -11,6 +11,7 @@
  * unpublished once its collection no longer holds it (an optimizer swap, a deleted collection).
  */
 import type { HnswIndex } from '../index/hnsw.js';
+import type { VectorStore } from '../kernels/vector-store.js';
 import type { PlainSegment } from '../segment/plain-segment.js';
 import type { Collection } from '../collection/collection.js';
 import { Presearch } from '../collection/query/presearch.js';
@@ -35,6 +36,9 @@ interface Published {
   id: number;
   segment: WeakRef<PlainSegment>;
   collection: WeakRef<Collection>;
+  /** The graph and the vector store it read when published (see {@link holds}). */
+  index: WeakRef<HnswIndex>;
+  store: WeakRef<VectorStore>;
 }
 
 /** Milliseconds of copying per slice of a background publication. */
@@ -48,10 +52,20 @@ function defer(fn: () => void): void {
   else setTimeout(fn, 0);
 }
 
-/** Whether `collection` still holds `segment`. */
+/**
+ * Whether `collection` still holds `segment`, and its graph still reads the vectors that were
+ * published (not once they moved to a vector file, `on_disk: true`: the shared copy would keep
+ * them in memory).
+ */
 function holds(entry: Published): boolean {
   const segment = entry.segment.deref();
-  return segment !== undefined && entry.collection.deref()?.segments.includes(segment) === true;
+  const index = entry.index.deref();
+  return (
+    segment !== undefined &&
+    index !== undefined &&
+    index.store === entry.store.deref() &&
+    entry.collection.deref()?.segments.includes(segment) === true
+  );
 }
 
 /** See the module comment. */
@@ -81,11 +95,12 @@ export class ParallelSearch {
   async run<T>(ctx: QueryContext, batch: boolean, run: (ctx: QueryContext) => T): Promise<T> {
     const presearch = new Presearch(batch ? 0 : this.minSegmentPoints);
     const first = run({ ...ctx, presearch });
+    // Also when nothing is handed out: a segment whose vectors moved to disk stops presearching.
+    this.sweep();
     if (presearch.pending.length === 0) {
       presearch.serve(undefined);
       return first;
     }
-    this.sweep();
     // Searches of segments not published yet are left out (searched in place by the second run).
     const ids = presearch.pending.map((s) => this.imageOf(s.index, s.segment, ctx.collection));
     const handed = presearch.pending.flatMap((s, i) =>
@@ -145,6 +160,8 @@ export class ParallelSearch {
       id: this.nextId++,
       segment: new WeakRef(segment),
       collection: new WeakRef(collection),
+      index: new WeakRef(index),
+      store: new WeakRef(index.store),
     };
     const steps = publishIndexSteps(index, this.pool.threads);
     const bytes = index.store.count * index.store.dim * 4 + index.graph.links0.byteLength;

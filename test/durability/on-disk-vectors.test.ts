@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Quiver } from '../../src/index.js';
 import { isQuiverError } from '../../src/errors.js';
 import { MemoryFileSystem } from '../../src/storage/memory-file-system.js';
+import { WorkerSearchPool } from '../../src/node/worker-search-pool.js';
 
 const DIM = 16;
 const N = 600;
@@ -241,4 +242,35 @@ test('without codes, on-disk segments are searched and rebuilt by the optimizer 
   const files = await fss[0]!.list(`/data/collections/${collections[0]}/segments`);
   assert.equal(files.filter((f) => f.startsWith('vec-')).length, 1, files.join(', '));
   for (const db of dbs) await db.close();
+});
+
+test('parallel search: a segment moved to disk is unpublished and searched in place', async () => {
+  const pool = new WorkerSearchPool({ threads: 1 });
+  const single = await Quiver.open();
+  const parallel = await Quiver.open({
+    path: '/data',
+    fs: new MemoryFileSystem(),
+    searchPool: pool,
+    searchMinSegmentPoints: 0,
+  });
+  for (const db of [single, parallel]) await fill(db, 'c');
+  const batch = {
+    searches: queries.map((query) => ({
+      query,
+      limit: 10,
+      params: { quantization: { ignore: true } },
+    })),
+  };
+  const expected = await single.queryBatch('c', batch);
+  assert.deepEqual(await parallel.queryBatch('c', batch), expected);
+  assert.equal(pool.registeredImages, 1);
+  await parallel.checkpointAll();
+  assert.equal((await parallel.vectorMemory('c')).vectors['']!.original_bytes, 0);
+  // Another request (the same one would be answered from the query cache).
+  const again = { searches: batch.searches.map((s) => ({ ...s, limit: 9 })) };
+  assert.deepEqual(await parallel.queryBatch('c', again), await single.queryBatch('c', again));
+  assert.equal(pool.registeredImages, 0);
+  await parallel.close();
+  await single.close();
+  await pool.close();
 });
