@@ -448,9 +448,19 @@ export class CollectionStore {
     const files: string[] = [];
     const indexFiles: string[] = [];
     const vectorFiles: string[] = [];
+    /** Columns whose vector file is written but which still hold their vectors in memory. */
+    const moves: { segment: PlainSegment; name: string; file: string }[] = [];
+    /** Vector files read by the collection's segments now (kept even if no manifest names them). */
+    const inUse = new Set<string>();
     const dead: Record<string, Uint8Array> = {};
     for (const segment of collection.segments) {
-      if (segment.liveCount === 0) continue;
+      if (segment.liveCount === 0) {
+        for (const column of segment.columns.values()) {
+          const file = this.vectorWritten.get(column);
+          if (file !== undefined && column.isOnDisk) inUse.add(file);
+        }
+        continue;
+      }
       const named: Record<string, string> = {};
       let newIndex = false;
       let n = 0;
@@ -473,11 +483,14 @@ export class CollectionStore {
       for (const [name, column] of segment.columns) {
         if (!segment.sealed) break;
         let file = this.vectorWritten.get(column);
+        if (file !== undefined && column.isOnDisk) inUse.add(file);
+        else if (file !== undefined) moves.push({ segment, name, file });
         if (file === undefined && rewrite && vectorOnDisk(collection.config, name)) {
           file = `vec-${segment.id}-${seq}-${vectorWrites.length}.qvr`;
           const data = columnData(column, segment.size);
           const bytes = encodeVectorFile({ dim: column.dim, count: segment.size, data });
           vectorWrites.push({ file, bytes, segment, name });
+          moves.push({ segment, name, file });
         }
         if (file === undefined) continue;
         onDisk[name] = file;
@@ -530,11 +543,16 @@ export class CollectionStore {
     });
     for (const w of toWrite) this.written.set(w.segment, { mutations: w.mutations, file: w.file });
     for (const w of indexWrites) this.indexWritten.set(w.index, w.file);
+    // Named now, so a later checkpoint keeps listing the file even if the move below fails.
+    for (const w of vectorWrites) this.vectorWritten.set(w.segment.columns.get(w.name)!, w.file);
     this.previous = this.current;
     this.current = manifest;
     this.walBytesAtCheckpoint = walSize;
-    for (const w of vectorWrites) await this.moveToDisk(w.segment, w.name, w.file);
-    await this.removeUnreferenced();
+    for (const m of moves) {
+      await this.moveToDisk(m.segment, m.name, m.file);
+      inUse.add(m.file);
+    }
+    await this.removeUnreferenced(inUse);
   }
 
   /**
@@ -654,7 +672,7 @@ export class CollectionStore {
   }
 
   /** Drops WAL records and files that neither kept checkpoint needs. */
-  private async removeUnreferenced(): Promise<void> {
+  private async removeUnreferenced(inUse: ReadonlySet<string> = new Set()): Promise<void> {
     const keepFrom = this.previous?.coveredLsn ?? this.current?.coveredLsn ?? 0;
     await this.wal.truncateBelow({ lsn: keepFrom + 1 });
     const keep = new Set([
@@ -665,6 +683,9 @@ export class CollectionStore {
       ...(this.current?.vectors ?? []),
       ...(this.previous?.vectors ?? []),
       ...this.pinned.keys(),
+      // Files the collection's segments read now (one without live points is not in the
+      // manifest but is still searched through).
+      ...inUse,
     ]);
     const segDir = joinPath(this.dir, 'segments');
     for (const [name, handle] of this.vectorHandles) {
