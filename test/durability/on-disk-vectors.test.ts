@@ -274,3 +274,24 @@ test('parallel search: a segment moved to disk is unpublished and searched in pl
   await single.close();
   await pool.close();
 });
+
+test('a sealed on-disk segment whose points are all deleted still answers exact scans', async () => {
+  const db = await Quiver.open({ path: '/data', fs: new MemoryFileSystem() });
+  await fill(db, 'c');
+  await db.checkpointAll();
+  await db.delete('c', { filter: {} });
+  await db.upsert('c', { points: [{ id: 1, vector: queries[0]!, payload: { g: 1 } }] });
+  for (let i = 0; i < 3; i++) {
+    await db.upsert('c', { points: [{ id: 2 + i, vector: queries[1]!, payload: { g: 1 } }] });
+    await db.checkpointAll();
+  }
+  assert.equal((await db.count('c', {})).count, 4);
+  for (const params of [{ exact: true }, {}, { quantization: { ignore: true } }]) {
+    const res = await db.query('c', { query: queries[0]!, limit: 3, params });
+    assert.deepEqual(
+      res.points.map((p) => p.id),
+      [1, 2, 3],
+    );
+  }
+  await db.close();
+});
