@@ -25,9 +25,8 @@ import type { QuantizedVectors } from '../../quantization/quantized-vectors.js';
 import type { QuantizationSearchParams } from '../../quantization/spec.js';
 import { flatSearch } from '../../index/flat.js';
 import { ScoreHeap } from '../../index/heap.js';
-import { scoreFunction } from '../../kernels/distance.js';
+import { metricOfDistance, scoreFunction } from '../../kernels/distance.js';
 import { estimatorOf } from '../../segment/filter-estimator.js';
-import { metricOf } from '../index-config.js';
 import type { PlainSegment } from '../../segment/plain-segment.js';
 import type { PointKey } from '../../segment/point-id.js';
 import type { Collection, Location } from '../collection.js';
@@ -134,7 +133,7 @@ function exactScan(
     const store = column.store;
     const found = flatSearch({
       store,
-      metric: metricOf(distance),
+      metric: metricOfDistance(distance),
       query: o.query,
       k: Math.min(k, store.count),
       accept: passes,
