@@ -47,33 +47,61 @@ interface SharedMemoryApi {
   };
 }
 
+/** Floats copied between two yields of {@link shareVectorsSteps} (1 MiB). */
+const CHUNK_FLOATS = 1 << 18;
+
 /**
  * Copies the first `store.count` vectors of `store` into shared memory, laid out for `slots`
  * readers of the same kernel kind as `store`.
  */
 export function shareVectors(store: VectorStore, slots: number): SharedVectors {
+  const steps = shareVectorsSteps(store, slots);
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+  }
+}
+
+/**
+ * {@link shareVectors} in steps, yielding after every MiB copied, so a caller can spread a large
+ * copy over several turns of the event loop. The store must not change meanwhile (sealed).
+ */
+export function* shareVectorsSteps(
+  store: VectorStore,
+  slots: number,
+): Generator<void, SharedVectors> {
   const { dim, count } = store;
-  const { data, base } = store.view();
-  const floats = data.subarray(base, base + count * dim);
+  const total = count * dim;
+  let shared: SharedVectors;
+  let target: Float32Array;
   if (store.kind === 'scalar') {
-    const sab = new SharedArrayBuffer(Math.max(4, floats.byteLength));
-    new Float32Array(sab).set(floats);
-    return { kind: 'scalar', dim, count, data: sab };
+    const sab = new SharedArrayBuffer(Math.max(4, total * 4));
+    shared = { kind: 'scalar', dim, count, data: sab };
+    target = new Float32Array(sab, 0, total);
+  } else {
+    const scratchBytes = align16(dim * 4) + BATCH_CAPACITY * 8;
+    const basePtr = align16(16 + slots * scratchBytes);
+    const pages = Math.max(1, Math.ceil((basePtr + total * 4) / WASM_PAGE_BYTES));
+    const api = (globalThis as unknown as { WebAssembly: SharedMemoryApi }).WebAssembly;
+    let memory: { buffer: SharedArrayBuffer };
+    try {
+      memory = new api.Memory({ initial: pages, maximum: pages, shared: true });
+    } catch (cause) {
+      throw new RangeError(`cannot allocate ${pages * WASM_PAGE_BYTES} bytes of shared memory`, {
+        cause,
+      });
+    }
+    shared = { kind: 'simd', dim, count, memory, scratchBytes, slots, basePtr };
+    target = new Float32Array(memory.buffer, basePtr, total);
   }
-  const scratchBytes = align16(dim * 4) + BATCH_CAPACITY * 8;
-  const basePtr = align16(16 + slots * scratchBytes);
-  const pages = Math.ceil((basePtr + floats.byteLength) / WASM_PAGE_BYTES);
-  const api = (globalThis as unknown as { WebAssembly: SharedMemoryApi }).WebAssembly;
-  let memory: { buffer: SharedArrayBuffer };
-  try {
-    memory = new api.Memory({ initial: pages, maximum: pages, shared: true });
-  } catch (cause) {
-    throw new RangeError(`cannot allocate ${pages * WASM_PAGE_BYTES} bytes of shared memory`, {
-      cause,
-    });
+  for (let at = 0; at < total; at += CHUNK_FLOATS) {
+    // The view is taken again after every yield: a store's buffer may be replaced meanwhile.
+    const { data, base } = store.view();
+    const end = Math.min(total, at + CHUNK_FLOATS);
+    target.set(data.subarray(base + at, base + end), at);
+    if (end < total) yield;
   }
-  new Float32Array(memory.buffer, basePtr, count * dim).set(floats);
-  return { kind: 'simd', dim, count, memory, scratchBytes, slots, basePtr };
+  return shared;
 }
 
 /**

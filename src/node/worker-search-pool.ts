@@ -63,6 +63,8 @@ export class WorkerSearchPool implements SearchPool {
   private readonly images = new Map<number, SegmentImage>();
   private seq = 0;
   private closed = false;
+  /** Set when a worker failed before answering anything: it cannot start, so none is retried. */
+  private broken: QuiverError | undefined;
   /** Search tasks answered by the workers so far. */
   tasksDone = 0;
 
@@ -83,6 +85,11 @@ export class WorkerSearchPool implements SearchPool {
     return this.slots.filter((s) => s.worker !== undefined).length;
   }
 
+  /** Segment images registered (published and not yet unpublished). */
+  get registeredImages(): number {
+    return this.images.size;
+  }
+
   /** @internal The workers, for tests that kill one. */
   workers(): Worker[] {
     return this.slots.flatMap((s) => (s.worker === undefined ? [] : [s.worker]));
@@ -100,6 +107,7 @@ export class WorkerSearchPool implements SearchPool {
 
   async search(tasks: SearchTask[]): Promise<Uint32Array[]> {
     if (this.closed) throw new QuiverError('CLOSED', 'the search pool is closed');
+    if (this.broken !== undefined) throw this.broken;
     if (tasks.length === 0) return [];
     // Contiguous shares, one message per worker: a batch costs one round trip per thread.
     const n = Math.min(this.threads, tasks.length);
@@ -131,13 +139,13 @@ export class WorkerSearchPool implements SearchPool {
     const seq = ++this.seq;
     return new Promise<Uint32Array[]>((resolve, reject) => {
       slot.pending.set(seq, { resolve, reject });
-      worker.ref();
       const packed = packTasks(tasks);
       const message: SearchMessage = { type: 'search', seq, tasks: packed };
       worker.postMessage(message, [
         packed.meta.buffer as ArrayBuffer,
         packed.queries.buffer as ArrayBuffer,
       ]);
+      worker.ref();
     });
   }
 
@@ -148,7 +156,9 @@ export class WorkerSearchPool implements SearchPool {
     worker.unref();
     slot.worker = worker;
     for (const [id, image] of this.images) worker.postMessage({ type: 'register', id, image });
+    let answered = false;
     worker.on('message', (reply: SearchReply) => {
+      answered = true;
       const pending = slot.pending.get(reply.seq);
       if (pending === undefined) return;
       slot.pending.delete(reply.seq);
@@ -169,7 +179,16 @@ export class WorkerSearchPool implements SearchPool {
       for (const pending of slot.pending.values()) pending.reject(err);
       slot.pending.clear();
     };
-    worker.on('error', (err) => fail(`crashed: ${err.message}`));
+    worker.on('error', (err) => {
+      if (!answered) {
+        this.broken = new QuiverError(
+          'INTERNAL',
+          `search workers cannot start (${err.message}); searches stay on the main thread`,
+          { cause: err },
+        );
+      }
+      fail(`crashed: ${err.message}`);
+    });
     worker.on('exit', (code) => fail(`exited with code ${code}`));
     return worker;
   }

@@ -14,7 +14,11 @@
 import { HnswIndex } from '../index/hnsw.js';
 import { HnswGraph } from '../index/hnsw-graph.js';
 import type { ResolvedHnswOptions } from '../index/hnsw-options.js';
-import { type SharedVectors, openSharedVectors, shareVectors } from '../kernels/shared-store.js';
+import {
+  type SharedVectors,
+  openSharedVectors,
+  shareVectorsSteps,
+} from '../kernels/shared-store.js';
 
 /** A published index (structured-clonable: its buffers are shared, not copied, by postMessage). */
 export interface SegmentImage {
@@ -36,13 +40,20 @@ export interface SegmentImage {
   deletedCount: number;
 }
 
-function shareArray<T extends Uint8Array | Uint32Array>(
+/** Words copied between two yields of {@link publishIndexSteps} (1 MiB). */
+const CHUNK_WORDS = 1 << 18;
+
+/** A shared copy of `array`, in steps (see {@link publishIndexSteps}). */
+function* shareArray<T extends Uint8Array | Uint32Array>(
   array: T,
   make: (sab: SharedArrayBuffer) => T,
-): { sab: SharedArrayBuffer; view: T } {
+): Generator<void, { sab: SharedArrayBuffer; view: T }> {
   const sab = new SharedArrayBuffer(Math.max(4, array.byteLength));
   const view = make(sab).subarray(0, array.length) as T;
-  view.set(array);
+  for (let at = 0; at < array.length; at += CHUNK_WORDS) {
+    view.set(array.subarray(at, at + CHUNK_WORDS), at);
+    if (at + CHUNK_WORDS < array.length) yield;
+  }
   return { sab, view };
 }
 
@@ -51,10 +62,23 @@ function shareArray<T extends Uint8Array | Uint32Array>(
  * graph to the shared arrays: call it on the main thread, between searches.
  */
 export function publishIndex(index: HnswIndex, slots: number): SegmentImage {
+  const steps = publishIndexSteps(index, slots);
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+  }
+}
+
+/**
+ * {@link publishIndex} in steps, yielding after every MiB copied, so that publishing a large
+ * segment does not stall the event loop. Deletes may land between steps: the deleted flags are
+ * copied and the graph rewired in the last step, which runs without a yield.
+ */
+export function* publishIndexSteps(index: HnswIndex, slots: number): Generator<void, SegmentImage> {
   const g = index.graph;
-  const links0 = shareArray(g.links0, (b) => new Uint32Array(b));
-  const levels = shareArray(g.levels, (b) => new Uint8Array(b));
-  const deleted = shareArray(g.deleted, (b) => new Uint8Array(b));
+  const vectors = yield* shareVectorsSteps(index.store, slots);
+  const links0 = yield* shareArray(g.links0, (b) => new Uint32Array(b));
+  const levels = yield* shareArray(g.levels, (b) => new Uint8Array(b));
   let upperWords = 0;
   for (const arr of g.upper) if (arr !== undefined) upperWords += arr.length;
   const upper = new SharedArrayBuffer(Math.max(4, upperWords * 4));
@@ -68,15 +92,20 @@ export function publishIndex(index: HnswIndex, slots: number): SegmentImage {
     upperView.set(arr, at);
     at += arr.length;
   });
+  yield;
+  // Last step, no yield: the flags as they are now, and from now on the shared ones.
+  const deleted = new SharedArrayBuffer(Math.max(4, g.deleted.byteLength));
+  const deletedView = new Uint8Array(deleted).subarray(0, g.deleted.length);
+  deletedView.set(g.deleted);
   g.links0 = links0.view;
   g.levels = levels.view;
-  g.deleted = deleted.view;
+  g.deleted = deletedView;
   return {
     options: { ...index.options },
-    vectors: shareVectors(index.store, slots),
+    vectors,
     links0: links0.sab,
     levels: levels.sab,
-    deleted: deleted.sab,
+    deleted,
     upper,
     upperStart,
     entry: g.entry,

@@ -103,9 +103,37 @@ test('answers stay equal after deletes in a sealed segment and after optimizer s
   }));
   for (const db of dbs) await db.upsert('c', { points: more });
   await check();
+  assert.equal(pool.registeredImages, 1);
   for (const db of dbs) await db.compact('c');
   await check();
+  // The swapped-out segment's image is gone from the workers; the new segment's is there.
+  const info = await parallel.getCollection('c');
+  assert.equal(pool.registeredImages, info.segments_count! - 1);
   for (const db of dbs) await db.close();
+  // Closing the database unpublishes its images from a pool it does not own.
+  assert.equal(pool.registeredImages, 0);
+  await pool.close();
+});
+
+test('a point deleted while its search runs on a worker is not returned', async () => {
+  const pool = new WorkerSearchPool({ threads: 2 });
+  const single = await Quiver.open();
+  const parallel = await Quiver.open({ searchPool: pool, searchMinSegmentPoints: 0 });
+  const random = await setup([single, parallel], 'Cosine', 600, 17);
+  const batch = {
+    searches: searches(random, 20).map((q) => ({ ...q, filter: undefined })),
+  };
+  const before = await single.queryBatch('c', batch);
+  const top = [...new Set(before.flatMap((r) => r.points.slice(0, 2).map((p) => p.id)))];
+  // Dispatched before the delete, answered after it: the ids must not come back.
+  const pending = parallel.queryBatch('c', batch);
+  await parallel.delete('c', { points: top });
+  const got = await pending;
+  const ids = new Set(got.flatMap((r) => r.points.map((p) => p.id)));
+  for (const id of top) assert.ok(!ids.has(id), `deleted point ${String(id)} returned`);
+  assert.ok(pool.tasksDone > 0);
+  await single.close();
+  await parallel.close();
   await pool.close();
 });
 
@@ -137,8 +165,15 @@ test('a worker that dies mid-search: the query falls back to the main thread, ne
   const batch = { searches: searches(random, 10) };
   const expected = await single.queryBatch('c', batch);
   assert.deepEqual(await parallel.queryBatch('c', batch), expected);
-  // The searches are posted before queryBatch first awaits; kill every worker right after.
-  const other = { searches: searches(random, 10) };
+  // The searches are posted before queryBatch first awaits; kill every worker right after. The
+  // batch is wide (ef over the whole graph), so the workers are still busy with it.
+  const other = {
+    searches: searches(random, 100).map((q) => ({
+      ...q,
+      filter: undefined,
+      params: { hnsw_ef: 800 },
+    })),
+  };
   const pending = parallel.queryBatch('c', other);
   const killed = pool.workers().map((worker) => worker.terminate());
   assert.deepEqual(await pending, await single.queryBatch('c', other));

@@ -56,14 +56,19 @@ export class Presearch {
     return this.found.get(search.segment)?.get(keyOf(vector, k, ef, query));
   }
 
-  /** Stores the offsets of `pending[i]` as `offsets[i]` and switches to serving. */
-  serve(offsets: readonly Uint32Array[] | undefined): void {
+  /**
+   * Stores the offsets of `pending[i]` as `offsets[i]` and switches to serving; a search without
+   * offsets will run in place.
+   */
+  serve(offsets: readonly (Uint32Array | undefined)[] | undefined): void {
     this.collecting = false;
     if (offsets === undefined) return;
     this.pending.forEach((s, i) => {
+      const found = offsets[i];
+      if (found === undefined) return;
       let bySegment = this.found.get(s.segment);
       if (bySegment === undefined) this.found.set(s.segment, (bySegment = new Map()));
-      bySegment.set(keyOf(s.vector, s.k, s.ef, s.query), offsets[i]!);
+      bySegment.set(keyOf(s.vector, s.k, s.ef, s.query), found);
     });
   }
 }

@@ -226,6 +226,8 @@ function searchSegment(o: SegmentSearchOptions, segment: PlainSegment): SegmentS
   const offsets = ahead ?? index.search({ query: o.query, k, ef, accept }).offsets;
   for (let i = 0; i < offsets.length; i++) {
     const offset = offsets[i]!;
+    // A point deleted while its search ran on another thread is not returned.
+    if (ahead !== undefined && !segment.isLive(offset)) continue;
     o.offer({ segment, offset }, segment.keys[offset]!);
   }
   return 'hnsw';
