@@ -22,6 +22,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Quiver } from '../src/index.js';
+import { clusteredGenerator } from '../test/fixtures/synthetic.js';
 import { numberArg, listArg } from './args.js';
 
 const RESULTS = 'bench/results/parallel.json';
@@ -33,25 +34,7 @@ const batches = numberArg('batches', small ? 10 : 30);
 const threadList = listArg('threads', [1, 2]);
 const CLUSTERS = 64;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function generator(seed: number): () => number[] {
-  const random = rng(seed);
-  const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  const centres = Array.from({ length: CLUSTERS }, () => Array.from({ length: dim }, gauss));
-  return () => {
-    const c = centres[Math.floor(random() * CLUSTERS)]!;
-    return c.map((x) => x + 0.6 * gauss());
-  };
-}
+const generator = (seed: number) => clusteredGenerator({ dim, seed, clusters: CLUSTERS });
 
 const ms = (ns: number): number => +(ns / 1e6).toFixed(2);
 

@@ -18,6 +18,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Quiver } from '../src/index.js';
+import { clusteredGenerator } from '../test/fixtures/synthetic.js';
 import { numberArg } from './args.js';
 
 const RESULTS = 'bench/results/scale.json';
@@ -38,26 +39,9 @@ const efConstruct = numberArg('ef-construct', 100);
 const batch = numberArg('batch', 1000);
 const CLUSTERS = 64;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Clustered vectors: `CLUSTERS` random centres, each point a centre plus Gaussian noise. */
-function generator(dim: number, seed: number): () => number[] {
-  const random = rng(seed);
-  const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  const centres = Array.from({ length: CLUSTERS }, () => Array.from({ length: dim }, gauss));
-  return () => {
-    const c = centres[Math.floor(random() * CLUSTERS)]!;
-    return c.map((x) => x + 0.6 * gauss());
-  };
-}
+const generator = (dim: number, seed: number) =>
+  clusteredGenerator({ dim, seed, clusters: CLUSTERS });
 
 /** Collects garbage thoroughly (several passes, a timer tick for finalizers) when exposed. */
 async function settle(): Promise<void> {

@@ -4,8 +4,7 @@
  * the segment planner needs, all resolved to numbers with Qdrant's defaults.
  */
 import type { Schemas } from '../api/wire.js';
-import type { Metric } from '../kernels/metric.js';
-import { DEFAULT_HNSW, DEFAULT_OPTIMIZER, type Distance } from './config.js';
+import { DEFAULT_HNSW, DEFAULT_OPTIMIZER } from './config.js';
 
 /** HNSW settings of one vector name. */
 export interface VectorIndexConfig {
@@ -49,19 +48,6 @@ export function vectorIndexConfig(
       own.full_scan_threshold ?? all.full_scan_threshold ?? DEFAULT_HNSW.full_scan_threshold,
     onDisk: own.on_disk ?? all.on_disk ?? false,
   };
-}
-
-/** The kernel metric HNSW uses for a distance (Cosine vectors are stored normalised). */
-export function metricOf(distance: Distance): Metric {
-  switch (distance) {
-    case 'Cosine':
-    case 'Dot':
-      return 'dot';
-    case 'Euclid':
-      return 'l2';
-    case 'Manhattan':
-      return 'l1';
-  }
 }
 
 /** Without `max_segment_size`: segments grow to this many bytes of vectors. */

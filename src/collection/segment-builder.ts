@@ -23,7 +23,8 @@ import { PlainSegment } from '../segment/plain-segment.js';
 import type { StoredVector } from '../segment/sparse-column.js';
 import { VectorColumn } from '../segment/vector-column.js';
 import type { VectorSpec } from './config.js';
-import { type VectorIndexConfig, metricOf } from './index-config.js';
+import { metricOfDistance } from '../kernels/distance.js';
+import type { VectorIndexConfig } from './index-config.js';
 
 /** Points copied between two yields. */
 const COPY_CHUNK = 512;
@@ -79,7 +80,7 @@ export function* buildGraph(
   if (config.m === 0) return undefined;
   const index = new HnswIndex({
     dim: spec.size,
-    metric: metricOf(spec.distance),
+    metric: metricOfDistance(spec.distance),
     m: Math.max(2, config.m),
     efConstruct: config.efConstruct,
     seed: GRAPH_SEED,

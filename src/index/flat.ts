@@ -6,7 +6,7 @@
 import { BATCH_CAPACITY } from '../kernels/batch.js';
 import type { Metric } from '../kernels/metric.js';
 import type { VectorStore } from '../kernels/vector-store.js';
-import { ScoreHeap } from './heap.js';
+import { drainTopK, offerBatch, topKHeap, type TopK } from './top-k.js';
 
 /** An exact top-k query. */
 export interface FlatSearchRequest {
@@ -23,10 +23,7 @@ export interface FlatSearchRequest {
 }
 
 /** The exact top k, best first. */
-export function flatSearch(request: FlatSearchRequest): {
-  offsets: Uint32Array;
-  scores: Float32Array;
-} {
+export function flatSearch(request: FlatSearchRequest): TopK {
   const { store, metric, query, k, accept } = request;
   if (query.length !== store.dim) {
     throw new RangeError(`query has ${query.length} dimensions, the store ${store.dim}`);
@@ -35,26 +32,12 @@ export function flatSearch(request: FlatSearchRequest): {
   const sc = store.scorer(metric);
   sc.setQuery(query);
   // Min-heap of the best k so far (negated scores): the top is the one to beat.
-  const best = new ScoreHeap(k + 1);
+  const best = topKHeap(k);
   const total = store.count;
   for (let start = 0; start < total; start += BATCH_CAPACITY) {
     const count = Math.min(BATCH_CAPACITY, total - start);
     sc.scoreRange(start, count);
-    const scores = sc.scores();
-    for (let i = 0; i < count; i++) {
-      const s = scores[i]!;
-      if (best.size === k && -s >= best.topKey()) continue;
-      if (accept !== undefined && !accept(start + i)) continue;
-      best.push(-s, start + i);
-      if (best.size > k) best.pop();
-    }
+    offerBatch(best, k, sc.scores(), start, count, accept);
   }
-  const n = best.size;
-  const offsets = new Uint32Array(n);
-  const out = new Float32Array(n);
-  for (let i = n - 1; i >= 0; i--) {
-    out[i] = -best.topKey();
-    offsets[i] = best.pop();
-  }
-  return { offsets, scores: out };
+  return drainTopK(best);
 }

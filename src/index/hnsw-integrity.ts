@@ -66,9 +66,22 @@ export function checkHnswGraph(g: HnswGraph): string[] {
     report(`${deleted} deleted nodes found, ${g.deletedCount} counted`);
   if (problems.length > 0) return problems; // reachability needs sound links
 
-  // Breadth-first search over level 0 from the entry point, through deleted nodes too.
+  const reached = reachedAtLevel0(g);
+  for (let o = 0; o < g.span; o++) {
+    if (g.levels[o] !== ABSENT && g.deleted[o] === 0 && reached[o] === 0) {
+      report(`node ${o} is not reachable from the entry point ${g.entry}`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * The nodes a breadth-first walk over level 0 reaches from the entry point, through deleted
+ * nodes too: `reached[o] === 1`. The graph must be non-empty, its level-0 links in range.
+ */
+export function reachedAtLevel0(g: HnswGraph): Uint8Array {
   const reached = new Uint8Array(g.span);
-  const queue = new Uint32Array(nodes);
+  const queue = new Uint32Array(g.span);
   let head = 0;
   let tail = 0;
   queue[tail++] = g.entry;
@@ -84,10 +97,5 @@ export function checkHnswGraph(g: HnswGraph): string[] {
       }
     }
   }
-  for (let o = 0; o < g.span; o++) {
-    if (g.levels[o] !== ABSENT && g.deleted[o] === 0 && reached[o] === 0) {
-      report(`node ${o} is not reachable from the entry point ${g.entry}`);
-    }
-  }
-  return problems;
+  return reached;
 }

@@ -11,6 +11,7 @@
  */
 import type { HnswIndex } from './hnsw.js';
 import { ABSENT } from './hnsw-graph.js';
+import { reachedAtLevel0 } from './hnsw-integrity.js';
 
 /** Passes before giving up (each pass fixes every node it finds; a few always suffice). */
 const MAX_PASSES = 8;
@@ -19,23 +20,7 @@ const MAX_PASSES = 8;
 function unreachable(index: HnswIndex): number[] {
   const g = index.graph;
   if (g.nodeCount === 0) return [];
-  const reached = new Uint8Array(g.span);
-  const queue = new Uint32Array(g.span);
-  let head = 0;
-  let tail = 0;
-  queue[tail++] = g.entry;
-  reached[g.entry] = 1;
-  while (head < tail) {
-    const b = queue[head++]! * g.stride0;
-    const count = g.links0[b]!;
-    for (let j = 1; j <= count; j++) {
-      const t = g.links0[b + j]!;
-      if (reached[t] === 0) {
-        reached[t] = 1;
-        queue[tail++] = t;
-      }
-    }
-  }
+  const reached = reachedAtLevel0(g);
   const out: number[] = [];
   for (let o = 0; o < g.span; o++) if (g.levels[o] !== ABSENT && reached[o] === 0) out.push(o);
   return out;

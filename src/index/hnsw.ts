@@ -21,6 +21,7 @@ import { ABSENT, HnswGraph, MAX_LEVEL, NO_ENTRY } from './hnsw-graph.js';
 import type { HnswOptions, ResolvedHnswOptions } from './hnsw-options.js';
 import { resolveHnswOptions } from './hnsw-options.js';
 import { checkHnswGraph } from './hnsw-integrity.js';
+import { drainTopK } from './top-k.js';
 import { decodeHnsw, encodeHnsw } from './hnsw-format.js';
 
 /** A k-nearest-neighbour query. */
@@ -247,14 +248,7 @@ export class HnswIndex {
     else this.searchFiltered(ep, epScore, ef, accept);
     const res = this.results;
     while (res.size > k) res.pop();
-    const n = res.size;
-    const offsets = new Uint32Array(n);
-    const scores = new Float32Array(n);
-    for (let i = n - 1; i >= 0; i--) {
-      scores[i] = -res.topKey();
-      offsets[i] = res.pop();
-    }
-    return { offsets, scores };
+    return drainTopK(res);
   }
 
   /** Problems with the graph's invariants (empty when sound); see `hnsw-integrity.ts`. */

@@ -5,6 +5,7 @@
  * what Qdrant reports (Euclid/Manhattan: the distance itself, smaller is better).
  */
 import type { Distance } from '../collection/config.js';
+import type { Metric } from './metric.js';
 
 /** Scores stored vector at `offset * dim` in `data` against `query` (internal: higher is better). */
 export type ScoreFn = (
@@ -51,6 +52,22 @@ export function scoreFunction(distance: Distance): ScoreFn {
       return negEuclid;
     case 'Manhattan':
       return negManhattan;
+  }
+}
+
+/**
+ * The kernel metric of a distance (what HNSW, flat scans and quantized codes compute): Cosine
+ * (vectors stored normalised) and Dot use the dot product, Euclid squared L2, Manhattan L1.
+ */
+export function metricOfDistance(distance: Distance): Metric {
+  switch (distance) {
+    case 'Cosine':
+    case 'Dot':
+      return 'dot';
+    case 'Euclid':
+      return 'l2';
+    case 'Manhattan':
+      return 'l1';
   }
 }
 

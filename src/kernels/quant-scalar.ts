@@ -7,7 +7,7 @@
  * The batch reference works on byte addresses inside one `ArrayBuffer` laid out exactly as the
  * WASM module's memory is (see `code-store.ts`), so both paths run on the same layout.
  */
-import { dotI8, l2SquaredI8, popcount32 } from './scalar.js';
+import { dotI8, hamming, l2SquaredI8 } from './scalar.js';
 
 /**
  * What a code score computes (the `kind` argument of `qscore_batch`; stable numbers).
@@ -68,10 +68,7 @@ export function hamming64(
   bOff: number,
   words: number,
 ): number {
-  let s = 0;
-  const n = words * 2;
-  for (let i = 0; i < n; i++) s += popcount32(a[aOff + i]! ^ b[bOff + i]!);
-  return s;
+  return hamming(a, aOff, b, bOff, words * 2);
 }
 
 /** Product-quantization lookup: sum over j < m of table[tOff + j * 256 + c[cOff + j]]. */

@@ -8,7 +8,7 @@ import { BATCH_CAPACITY } from '../kernels/batch.js';
 import type { Metric } from '../kernels/metric.js';
 import type { TraversalScorer, VectorStore } from '../kernels/vector-store.js';
 import { flatSearch } from '../index/flat.js';
-import { ScoreHeap } from '../index/heap.js';
+import { drainTopK, offerBatch, topKHeap } from '../index/top-k.js';
 import type { HnswIndex } from '../index/hnsw.js';
 import type { QuantizedVectors } from './quantized-vectors.js';
 import type { QuantizationSearchParams } from './spec.js';
@@ -132,27 +132,13 @@ function scan(
   accept: ((offset: number) => boolean) | undefined,
 ): QuantizedSearchResult {
   scorer.setQuery(query);
-  const best = new ScoreHeap(k + 1);
+  const best = topKHeap(k);
   for (let start = 0; start < total; start += BATCH_CAPACITY) {
     const count = Math.min(BATCH_CAPACITY, total - start);
     const ids = scorer.ids();
     for (let i = 0; i < count; i++) ids[i] = start + i;
     scorer.scoreBatch(count);
-    const scores = scorer.scores();
-    for (let i = 0; i < count; i++) {
-      const s = scores[i]!;
-      if (best.size === k && -s >= best.topKey()) continue;
-      if (accept !== undefined && !accept(start + i)) continue;
-      best.push(-s, start + i);
-      if (best.size > k) best.pop();
-    }
+    offerBatch(best, k, scorer.scores(), start, count, accept);
   }
-  const n = best.size;
-  const offsets = new Uint32Array(n);
-  const scores = new Float32Array(n);
-  for (let i = n - 1; i >= 0; i--) {
-    scores[i] = -best.topKey();
-    offsets[i] = best.pop();
-  }
-  return { offsets, scores };
+  return drainTopK(best);
 }

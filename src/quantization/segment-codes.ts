@@ -6,10 +6,11 @@
  */
 import type { Schemas } from '../api/wire.js';
 import type { Distance } from '../collection/config.js';
+import { metricOfDistance } from '../kernels/distance.js';
 import type { KernelRequest } from '../kernels/select.js';
 import type { VectorStore } from '../kernels/vector-store.js';
 import type { QuantizedVectors } from './quantized-vectors.js';
-import { metricOfDistance, quantizationSpec, quantizeSteps } from './spec.js';
+import { quantizationSpec, quantizeSteps } from './spec.js';
 import { type Steps, finish } from './steps.js';
 
 /**

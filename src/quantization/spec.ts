@@ -5,7 +5,6 @@
  */
 import type { Schemas } from '../api/wire.js';
 import { checkBool, checkKnownFields, checkNumber, checkObject, optional } from '../api/check.js';
-import type { Distance } from '../collection/config.js';
 import type { Metric } from '../kernels/metric.js';
 import type { KernelRequest } from '../kernels/select.js';
 import { BinaryCodec } from './binary-codec.js';
@@ -44,19 +43,6 @@ export function quantizationSpec(
   }
   if ('binary' in config) return { method: 'binary', alwaysRam: config.binary.always_ram ?? false };
   return undefined;
-}
-
-/** The kernel metric of a distance: Cosine (normalised vectors) and Dot use the dot product. */
-export function metricOfDistance(distance: Distance): Metric {
-  switch (distance) {
-    case 'Cosine':
-    case 'Dot':
-      return 'dot';
-    case 'Euclid':
-      return 'l2';
-    case 'Manhattan':
-      return 'l1';
-  }
 }
 
 /** Options for {@link quantize}. */

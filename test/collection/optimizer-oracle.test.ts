@@ -17,19 +17,10 @@ import { queryPoints } from '../../src/collection/query/api.js';
 import { Deadline } from '../../src/collection/query/guards.js';
 import type { QueryContext } from '../../src/collection/query/plan.js';
 import { count, retrieve, scroll } from '../../src/collection/read.js';
+import { euclidTopK, rng } from '../fixtures/synthetic.js';
 
 const DIM = 64;
 const IDS = 160;
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface ModelPoint {
   vector: number[];
@@ -56,16 +47,10 @@ function newCollection(): Collection {
 const f32 = (v: number[]): number[] => Array.from(new Float32Array(v));
 
 function oracle(model: Map<number, ModelPoint>, q: number[], k: number, g?: number): number[] {
-  const qq = f32(q);
-  return [...model]
+  const points = [...model]
     .filter(([, p]) => g === undefined || p.payload.g === g)
-    .map(([id, p]) => ({
-      id,
-      d: Math.sqrt(f32(p.vector).reduce((s, x, i) => s + (x - qq[i]!) ** 2, 0)),
-    }))
-    .sort((a, b) => a.d - b.d || a.id - b.id)
-    .slice(0, k)
-    .map((r) => r.id);
+    .map(([id, p]) => ({ id, vector: p.vector }));
+  return euclidTopK(points, q, k);
 }
 
 function check(collection: Collection, model: Map<number, ModelPoint>, random: () => number): void {

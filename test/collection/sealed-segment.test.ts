@@ -6,16 +6,7 @@ import { Collection } from '../../src/collection/collection.js';
 import { createCollectionConfig } from '../../src/collection/config.js';
 import { parseUpsert } from '../../src/collection/operations.js';
 import { Quiver } from '../../src/index.js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { euclidTopK, rng } from '../fixtures/synthetic.js';
 
 const DIM = 16;
 
@@ -37,19 +28,6 @@ async function indexedCollection(n: number) {
   return { db, points, random };
 }
 
-function exactTop(points: { id: number; vector: number[] }[], q: number[], k: number): number[] {
-  const f = (v: number[]) => Array.from(new Float32Array(v));
-  const qq = f(q);
-  return points
-    .map((p) => ({
-      id: p.id,
-      d: Math.sqrt(f(p.vector).reduce((s, x, i) => s + (x - qq[i]!) ** 2, 0)),
-    }))
-    .sort((a, b) => a.d - b.d || a.id - b.id)
-    .slice(0, k)
-    .map((r) => r.id);
-}
-
 test('the optimizer seals and indexes the appendable segment; searches use the graph', async () => {
   const { db, points, random } = await indexedCollection(600);
   const before = await db.getCollection('c');
@@ -66,12 +44,12 @@ test('the optimizer seals and indexes the appendable segment; searches use the g
     const got = await db.query('c', { query: q, limit: 10, params: { hnsw_ef: 1000 } });
     assert.deepEqual(
       got.points.map((p) => p.id),
-      exactTop(points, q, 10),
+      euclidTopK(points, q, 10),
     );
     const exact = await db.query('c', { query: q, limit: 10, params: { exact: true } });
     assert.deepEqual(
       exact.points.map((p) => p.id),
-      exactTop(points, q, 10),
+      euclidTopK(points, q, 10),
     );
   }
   await db.close();
@@ -94,7 +72,7 @@ test('deletes in a sealed segment are skipped by graph searches; rewrites move t
     const got = await db.query('c', { query: q, limit: 10, params: { hnsw_ef: 1000 } });
     assert.deepEqual(
       got.points.map((p) => p.id),
-      exactTop(alive, q, 10),
+      euclidTopK(alive, q, 10),
     );
   }
   await db.close();

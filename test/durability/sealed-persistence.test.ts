@@ -6,19 +6,10 @@ import assert from 'node:assert/strict';
 import { Quiver } from '../../src/index.js';
 import { MemoryFileSystem } from '../../src/storage/memory-file-system.js';
 import type { FileSystem } from '../../src/storage/file-system.js';
+import { rng } from '../fixtures/synthetic.js';
 
 const ROOT = '/data';
 const DIM = 16;
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function indexFiles(fs: FileSystem): Promise<string[]> {
   const out: string[] = [];

@@ -12,25 +12,16 @@ import { Deadline } from '../../src/collection/query/guards.js';
 import type { QueryContext } from '../../src/collection/query/plan.js';
 import { searchSegments } from '../../src/collection/query/segment-search.js';
 import { compileFilter } from '../../src/payload/filter.js';
+import { gaussian, rng } from '../fixtures/synthetic.js';
 
 const N = 20_000;
 const DIM = 32;
 const CLUSTERS = 40;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The clustered collection, compacted into one indexed segment, with its query context. */
 async function build() {
   const random = rng(11);
-  const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const gauss = () => gaussian(random);
   const centres = Array.from({ length: CLUSTERS }, () =>
     Array.from({ length: DIM }, () => gauss() * 3),
   );

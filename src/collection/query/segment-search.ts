@@ -24,10 +24,9 @@ import type { FilterPredicate } from '../../payload/filter.js';
 import type { QuantizedVectors } from '../../quantization/quantized-vectors.js';
 import type { QuantizationSearchParams } from '../../quantization/spec.js';
 import { flatSearch } from '../../index/flat.js';
-import { ScoreHeap } from '../../index/heap.js';
-import { scoreFunction } from '../../kernels/distance.js';
+import { drainTopK, topKHeap } from '../../index/top-k.js';
+import { metricOfDistance, scoreFunction } from '../../kernels/distance.js';
 import { estimatorOf } from '../../segment/filter-estimator.js';
-import { metricOf } from '../index-config.js';
 import type { PlainSegment } from '../../segment/plain-segment.js';
 import type { PointKey } from '../../segment/point-id.js';
 import type { Collection, Location } from '../collection.js';
@@ -134,7 +133,7 @@ function exactScan(
     const store = column.store;
     const found = flatSearch({
       store,
-      metric: metricOf(distance),
+      metric: metricOfDistance(distance),
       query: o.query,
       k: Math.min(k, store.count),
       accept: passes,
@@ -148,7 +147,7 @@ function exactScan(
   // A candidate list: score those in one loop, keep the best few in a typed heap.
   const { data, base, dim } = column;
   const score = scoreFunction(distance);
-  const best = new ScoreHeap(k + 1);
+  const best = topKHeap(k);
   const list: number[] = [];
   for (const offset of offsets) {
     deadline.tick();
@@ -162,13 +161,7 @@ function exactScan(
     best.push(-s, offset);
     if (best.size > k) best.pop();
   }
-  const n = best.size;
-  const found = new Uint32Array(n);
-  const scores = new Float32Array(n);
-  for (let i = n - 1; i >= 0; i--) {
-    scores[i] = -best.topKey();
-    found[i] = best.pop();
-  }
+  const { offsets: found, scores } = drainTopK(best);
   if (!offerBest(o, segment, found, scores, k)) offerAll(o, segment, list);
 }
 
