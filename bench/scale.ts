@@ -7,7 +7,9 @@
  *   divided by the point count, next to the raw vector size (each dataset runs in its own
  *   process, so one's garbage does not blur the next one's figure);
  * - search latency p50/p99 of `query` (limit 10, default ef) over the query set;
- * - recall@10 of those searches against `params: {exact: true}` on a query sample.
+ * - recall@10 of those searches against `params: {exact: true}` on a query sample;
+ * - the same at `hnsw_ef` 128, 256 and 512, and the first `ef` reaching recall@10 >= 0.95 with
+ *   its p50 (the target is stated at that recall).
  * Writes bench/results/scale.json.
  *
  * Sizes: 1,000,000 x 128 and 100,000 x 768 by default; `QUIVER_SCALE=small` (or `--small`)
@@ -37,6 +39,8 @@ const recallQueries = numberArg('recall-queries', 50);
 const m = numberArg('m', 16);
 const efConstruct = numberArg('ef-construct', 100);
 const batch = numberArg('batch', 1000);
+/** `hnsw_ef` values measured after the default one (those above ef_construct). */
+const efSweep = [128, 256, 512];
 const CLUSTERS = 64;
 
 /** Clustered vectors: `CLUSTERS` random centres, each point a centre plus Gaussian noise. */
@@ -88,27 +92,41 @@ async function runOne(ds: (typeof datasets)[number]): Promise<Record<string, unk
   const queries = Array.from({ length: queryCount }, next);
   // Warm-up: the first queries pay for JIT compilation.
   for (const query of queries.slice(0, 20)) await db.query('bench', { query, limit: 10 });
-  const latencies: number[] = [];
-  const found: (string | number)[][] = [];
-  for (const query of queries) {
-    const s = performance.now();
-    const r = await db.query('bench', { query, limit: 10 });
-    latencies.push(performance.now() - s);
-    found.push(r.points.map((p) => p.id as number));
+  const truths: Set<string | number>[] = [];
+  for (const query of queries.slice(0, recallQueries)) {
+    const exact = await db.query('bench', { query, limit: 10, params: { exact: true } });
+    truths.push(new Set(exact.points.map((p) => p.id as number)));
   }
-  latencies.sort((a, b) => a - b);
-  let hit = 0;
-  let total = 0;
-  for (let i = 0; i < Math.min(recallQueries, queries.length); i++) {
-    const exact = await db.query('bench', {
-      query: queries[i]!,
-      limit: 10,
-      params: { exact: true },
-    });
-    const truth = new Set(exact.points.map((p) => p.id));
-    total += truth.size;
-    hit += found[i]!.filter((id) => truth.has(id)).length;
-  }
+  /** p50, p99 and recall@10 of the query set at one `hnsw_ef` (undefined: the default). */
+  const measure = async (ef: number | undefined) => {
+    const latencies: number[] = [];
+    let hit = 0;
+    let total = 0;
+    for (const [i, query] of queries.entries()) {
+      const s = performance.now();
+      const r = await db.query('bench', {
+        query,
+        limit: 10,
+        ...(ef === undefined ? {} : { params: { hnsw_ef: ef } }),
+      });
+      latencies.push(performance.now() - s);
+      const truth = truths[i];
+      if (truth === undefined) continue;
+      total += truth.size;
+      hit += r.points.filter((p) => truth.has(p.id as number)).length;
+    }
+    latencies.sort((a, b) => a - b);
+    return {
+      ef: ef ?? efConstruct,
+      p50_ms: +percentile(latencies, 0.5).toFixed(3),
+      p99_ms: +percentile(latencies, 0.99).toFixed(3),
+      recall_at_10: +(hit / total).toFixed(4),
+    };
+  };
+  const base = await measure(undefined);
+  const sweep = [base];
+  for (const ef of efSweep) if (ef > efConstruct) sweep.push(await measure(ef));
+  const at95 = sweep.find((r) => r.recall_at_10 >= 0.95);
   const row = {
     dataset: ds.name,
     points: ds.n,
@@ -120,9 +138,12 @@ async function runOne(ds: (typeof datasets)[number]): Promise<Record<string, unk
     build_s: +((upsertMs + optimizeMs) / 1000).toFixed(2),
     bytes_per_vector: Math.round(bytesPerVector),
     raw_vector_bytes: ds.dim * 4,
-    search_p50_ms: +percentile(latencies, 0.5).toFixed(3),
-    search_p99_ms: +percentile(latencies, 0.99).toFixed(3),
-    recall_at_10: +(hit / total).toFixed(4),
+    search_p50_ms: base.p50_ms,
+    search_p99_ms: base.p99_ms,
+    recall_at_10: base.recall_at_10,
+    ef_at_recall_0_95: at95?.ef ?? null,
+    p50_ms_at_recall_0_95: at95?.p50_ms ?? null,
+    sweep,
   };
   await db.close();
   return row;
