@@ -3,12 +3,14 @@
 //    to end, and where the time goes: JSON parse, validation, apply, WAL (encode + fsync).
 // 2. Search requests/s at k=10 with autocannon against Quiver, and against a bare Fastify route
 //    that returns a JSON body of the same size (the floor: Fastify + HTTP alone), in the same run.
+// Clients (the upsert's and autocannon) run in child processes, as real clients do.
 // Prints a table; writes bench/results/server.json.
 //   node --import tsx bench/server.ts [--points 10000] [--duration 10] [--connections 16]
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
 import Fastify from 'fastify';
 import { Quiver } from '../src/index.js';
 import { buildApp } from '../src/server/app.js';
@@ -83,8 +85,41 @@ async function phases(body: string): Promise<Record<string, number>> {
   return out;
 }
 
+/** Runs `node` with `args` in a child process (without blocking this one); its stdout. */
+function runChild(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${args[0]} exited with ${code}`)),
+    );
+  });
+}
+
+/** The client side of the big upsert: reads the body, PUTs it, prints the milliseconds taken. */
+const UPSERT_CLIENT = `
+const [url, file] = process.argv.slice(1);
+const body = require('node:fs').readFileSync(file, 'utf8');
+const t = performance.now();
+fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body })
+  .then(async (res) => {
+    const text = await res.text();
+    if (res.status !== 200) throw new Error('upsert failed: ' + text.slice(0, 300));
+    console.log(performance.now() - t);
+  });
+`;
+
+async function clientUpsert(url: string, file: string): Promise<number> {
+  const out = await runChild(['-e', UPSERT_CLIENT, url, file]);
+  return +Number(out.trim()).toFixed(1);
+}
+
 async function upsertOverHttp(body: string): Promise<number[]> {
   const dir = mkdtempSync(join(tmpdir(), 'quiver-bench-http-'));
+  const bodyFile = join(dir, 'body.json');
+  writeFileSync(bodyFile, body);
   const db = await Quiver.open({ path: dir });
   const app = await buildApp(db);
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -97,15 +132,9 @@ async function upsertOverHttp(body: string): Promise<number[]> {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ vectors: { size: DIM, distance: 'Cosine' } }),
       });
-      const t = performance.now();
-      const res = await fetch(`${address}/collections/${name}/points?wait=true`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body,
-      });
-      const answer = (await res.json()) as { status: unknown };
-      times.push(ms(t));
-      if (res.status !== 200) throw new Error(`upsert failed: ${JSON.stringify(answer)}`);
+      // The client is another process, as in production: its JSON encoding and socket writes
+      // must not share the server's event loop and core.
+      times.push(await clientUpsert(`${address}/collections/${name}/points?wait=true`, bodyFile));
       // Drop it before the next round: its background index build would slow that round down.
       await fetch(`${address}/collections/${name}`, { method: 'DELETE' });
     }
@@ -117,18 +146,15 @@ async function upsertOverHttp(body: string): Promise<number[]> {
   return times;
 }
 
+/** autocannon's own CLI in a child process, so the load generator does not share our core. */
 async function cannon(
   url: string,
   body: string,
 ): Promise<{ rps: number; p50: number; p99: number }> {
-  const result = await autocannon({
-    url,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
-    connections: CONNECTIONS,
-    duration: DURATION,
-  });
+  const cli = join('node_modules', 'autocannon', 'autocannon.js');
+  const args = [cli, '-j', '-c', String(CONNECTIONS), '-d', String(DURATION), '-m', 'POST'];
+  args.push('-H', 'content-type=application/json', '-b', body, url);
+  const result = JSON.parse(await runChild(args)) as autocannon.Result;
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
   }
