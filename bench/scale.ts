@@ -15,7 +15,7 @@
  * Sizes: 1,000,000 x 128 and 100,000 x 768 by default; `QUIVER_SCALE=small` (or `--small`)
  * runs 50,000 x 128 and 10,000 x 768, which finishes in a couple of minutes on a laptop core.
  * Options: --queries N (default 200), --recall-queries N (default 50), --m 16,
- * --ef-construct 100, --batch 1000.
+ * --ef-construct 100, --batch 1000, --threads N (search threads; default 0).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -39,6 +39,8 @@ const recallQueries = numberArg('recall-queries', 50);
 const m = numberArg('m', 16);
 const efConstruct = numberArg('ef-construct', 100);
 const batch = numberArg('batch', 1000);
+/** Search threads (`searchThreads`; 0: every search on the main thread). */
+const threads = numberArg('threads', 0);
 /** `hnsw_ef` values measured after the default one (those above ef_construct). */
 const efSweep = [128, 256, 512];
 const CLUSTERS = 64;
@@ -68,7 +70,7 @@ function percentile(sorted: number[], p: number): number {
 async function runOne(ds: (typeof datasets)[number]): Promise<Record<string, unknown>> {
   await settle();
   const before = memory();
-  const db = await Quiver.open();
+  const db = await Quiver.open(threads > 0 ? { searchThreads: threads } : {});
   await db.createCollection('bench', {
     vectors: { size: ds.dim, distance: 'Cosine' },
     hnsw_config: { m, ef_construct: efConstruct },
@@ -178,6 +180,7 @@ writeFileSync(
       date: new Date().toISOString().slice(0, 10),
       node: process.version,
       scale: small ? 'small' : 'full',
+      search_threads: threads,
       m,
       ef_construct: efConstruct,
       results,
