@@ -61,14 +61,7 @@ export class QuantizedVectors implements VectorStore {
   /** {@link build} in steps (yields every 1,024 vectors encoded). */
   static *buildSteps(options: BuildCodesOptions): Steps<QuantizedVectors> {
     const { codec, data, count, present } = options;
-    const codes = new CodeStore({
-      count,
-      stride: codec.stride,
-      queryBytes: codec.queryBytes,
-      auxBytes: codec.auxBytes,
-      corrections: codec.corrections,
-      kernels: options.kernels,
-    });
+    const codes = codeStoreFor(codec, count, options.kernels);
     const q = new QuantizedVectors(codec, codes);
     const zero = new Float32Array(codec.dim);
     const f32 = codes.mem.f32;
@@ -91,14 +84,7 @@ export class QuantizedVectors implements VectorStore {
     correctionBytes: Uint8Array,
     kernels?: KernelRequest,
   ): QuantizedVectors {
-    const codes = new CodeStore({
-      count,
-      stride: codec.stride,
-      queryBytes: codec.queryBytes,
-      auxBytes: codec.auxBytes,
-      corrections: codec.corrections,
-      kernels,
-    });
+    const codes = codeStoreFor(codec, count, kernels);
     if (codeBytes.length !== count * codec.stride) {
       throw new RangeError(`expected ${count * codec.stride} code bytes, got ${codeBytes.length}`);
     }
@@ -259,4 +245,16 @@ class CodeScorer implements Scorer {
     this.loadStored(a);
     return this.one(this.stored, b);
   }
+}
+
+/** An empty code store laid out for `codec`'s codes of `count` vectors. */
+function codeStoreFor(codec: Codec, count: number, kernels: KernelRequest | undefined): CodeStore {
+  return new CodeStore({
+    count,
+    stride: codec.stride,
+    queryBytes: codec.queryBytes,
+    auxBytes: codec.auxBytes,
+    corrections: codec.corrections,
+    kernels,
+  });
 }
