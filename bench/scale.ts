@@ -49,6 +49,12 @@ const CLUSTERS = 64;
 const generator = (dim: number, seed: number) =>
   clusteredGenerator({ dim, seed, clusters: CLUSTERS });
 
+if (globalThis.gc === undefined) {
+  console.warn(
+    'bytes per vector will include uncollected garbage: run through `npm run bench` or with node --expose-gc',
+  );
+}
+
 /** Collects garbage thoroughly (several passes, a timer tick for finalizers) when exposed. */
 async function settle(): Promise<void> {
   for (let i = 0; i < 3; i++) {
