@@ -37,7 +37,7 @@ import { joinPath } from '../storage/file-system.js';
 import { removeTempFiles } from '../storage/checked-file.js';
 import type { WalStats } from '../storage/wal-stats.js';
 import { queryBatch, queryGroups, queryPoints } from '../collection/query/api.js';
-import { cachedQuery, cachedQueryAsync } from '../collection/query/cache.js';
+import { cachedQuery } from '../collection/query/cache.js';
 import {
   type ParallelSearch,
   type ParallelSearchSettings,
@@ -839,7 +839,7 @@ export class Quiver {
     method: string,
     args: unknown,
     run: (ctx: QueryContext, body: Record<string, unknown>) => T,
-  ): T | Promise<T> {
+  ): Promise<T> {
     const collection = this.resolve(name);
     const { consistency: _c, timeout, ...body } = checkObject(args ?? {}, '');
     const ctx: QueryContext = {
@@ -849,10 +849,9 @@ export class Quiver {
       onPlan: this.onQueryPlan,
     };
     const parallel = this.parallel;
-    if (parallel === undefined) return cachedQuery(collection, method, body, () => run(ctx, body));
     const batch = method.endsWith('Batch');
-    return cachedQueryAsync(collection, method, body, () =>
-      parallel.run(ctx, batch, (c) => run(c, body)),
+    return cachedQuery(collection, method, body, () =>
+      parallel === undefined ? run(ctx, body) : parallel.run(ctx, batch, (c) => run(c, body)),
     );
   }
 

@@ -32,32 +32,16 @@ function cacheOf(collection: Collection): LRUCache<string, { value: unknown }> {
   return cache;
 }
 
-/** Returns the cached result of `method(body)` on `collection`, computing it on a miss. */
-export function cachedQuery<T>(
-  collection: Collection,
-  method: string,
-  body: unknown,
-  compute: () => T,
-): T {
-  const key = keyOf(collection, method, body);
-  if (key === undefined) return compute();
-  const cache = cacheOf(collection);
-  const hit = cache.get(key);
-  if (hit !== undefined) return structuredClone(hit.value) as T;
-  const value = compute();
-  cache.set(key, { value: structuredClone(value) });
-  return value;
-}
-
 /**
- * {@link cachedQuery} for a computation that awaits (parallel search). The key is taken before
- * it starts, so a write landing meanwhile leaves the entry under the older, unreachable key.
+ * Returns the cached result of `method(body)` on `collection`, computing it on a miss. The
+ * computation may await (parallel search): the key is taken before it starts, so a write landing
+ * meanwhile leaves the entry under the older, unreachable key.
  */
-export async function cachedQueryAsync<T>(
+export async function cachedQuery<T>(
   collection: Collection,
   method: string,
   body: unknown,
-  compute: () => Promise<T>,
+  compute: () => T | Promise<T>,
 ): Promise<T> {
   const key = keyOf(collection, method, body);
   if (key === undefined) return compute();
