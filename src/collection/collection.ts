@@ -219,11 +219,17 @@ export class Collection implements OptimizerHost {
 
   /**
    * Calls `visit` for every live point matching `predicate` (all when undefined), in storage
-   * order, visiting only the payload indexes' candidates where they narrow the filter.
+   * order, visiting only the payload indexes' candidates where they narrow the filter; `tick`
+   * (a query deadline's check) runs once per offset visited.
    */
-  scan(predicate: FilterPredicate | undefined, visit: (loc: Location) => void): void {
+  scan(
+    predicate: FilterPredicate | undefined,
+    visit: (loc: Location) => void,
+    tick?: () => void,
+  ): void {
     for (const segment of this.segmentList) {
       const check = (offset: number): void => {
+        tick?.();
         if (!segment.isLive(offset)) return;
         const loc = { segment, offset };
         if (predicate === undefined || predicate(this.target(loc))) visit(loc);

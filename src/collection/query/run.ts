@@ -32,20 +32,7 @@ function cut<T>(list: T[], window: Window): T[] {
 
 /** Every live point passing the level's filter, visited in storage order. */
 function scanCandidates(plan: Plan, ctx: QueryContext, visit: (loc: Location) => void): void {
-  const { collection, deadline } = ctx;
-  const { predicate } = plan;
-  for (const segment of collection.segments) {
-    const check = (offset: number): void => {
-      deadline.tick();
-      if (!segment.isLive(offset)) return;
-      const loc = { segment, offset };
-      if (predicate === undefined || predicate(collection.target(loc))) visit(loc);
-    };
-    // Only the payload indexes' candidates, when they narrow the filter (same order, same hits).
-    const only = collection.candidates(segment, predicate);
-    if (only !== undefined) for (const offset of only) check(offset);
-    else for (let offset = 0, n = segment.size; offset < n; offset++) check(offset);
-  }
+  ctx.collection.scan(plan.predicate, visit, () => ctx.deadline.tick());
 }
 
 /** Union of prefetch results, first occurrence first. */
